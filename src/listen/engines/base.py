@@ -1,0 +1,41 @@
+"""The engine interface every speech back-end implements.
+
+An engine is a small subclass with a ``name`` and ``synthesize``. Built-ins register
+through the ``listen.engines`` entry-point group, exactly as a third-party engine would.
+Engine libraries are imported inside the engine module, never by ``import listen``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, ClassVar
+
+from listen.models import VoiceInfo, VoiceProfile
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+
+class Engine(ABC):
+    name: ClassVar[str]
+    """Entry-point name, as written in a voice profile's ``engine`` key."""
+    extra: ClassVar[str | None] = None
+    """The pip extra that installs this engine, if any."""
+    max_chars: ClassVar[int] = 2000
+    """Longest text one ``synthesize`` call accepts; the script splits longer text."""
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise ``EngineUnavailable`` naming the fix when the engine cannot run here."""
+
+    @classmethod
+    def version(cls) -> str:
+        """Engine and voice-data version, part of the cache key."""
+        return "0"
+
+    def voices(self) -> list[VoiceInfo]:
+        return []
+
+    @abstractmethod
+    def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
+        """Speak ``text`` with ``voice``: mono audio, no leading or trailing pause added."""

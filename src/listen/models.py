@@ -1,0 +1,326 @@
+"""The frozen values passed from one stage to the next.
+
+Each stage is one function from one of these to the next (see ARCHITECTURE.md):
+``Page`` → ``Article`` → ``Script`` → takes (``EncodedTake``) → ``Program`` → files.
+Nothing here imports an outside library, so every layer may import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+class BlockKind(str, Enum):
+    """What a piece of article text is, as a reader sees it."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+
+
+class SegmentKind(str, Enum):
+    """What a narration segment is; ``TITLE`` is the spoken intro."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+    OUTRO = "outro"
+
+
+class PauseKind(str, Enum):
+    """Which pause of the voice profile follows a take."""
+
+    NONE = "none"
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    INTRO = "intro"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A loaded HTML document, decoded to text."""
+
+    html: str
+    """The markup, decoded."""
+    source: str
+    """What the user named: a path, a URL or ``-``."""
+    url: str | None
+    """The final URL after redirects, or None for files and stdin."""
+    fetched_at: datetime
+    """When it was read (aware, UTC)."""
+    encoding: str
+    """The charset the bytes were decoded with."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the article body, in reading order."""
+
+    kind: BlockKind
+    text: str
+    """Clean text as a reader sees it: no markup, footnote markers or ad labels."""
+    level: int = 0
+    """Heading level 1–6; 0 for other kinds."""
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A piece of the page left out of the narration, and why."""
+
+    text: str
+    reason: str
+    """A short, stable label such as ``share``, ``related``, ``footnote-marker``."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """The article as a listener should hear it, with its metadata."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    authors: tuple[str, ...] = ()
+    date: datetime | None = None
+    """Publication date, timezone-aware when the page says so."""
+    site: str | None = None
+    """The site or publication name."""
+    language: str = "en"
+    """ISO 639-1 code (``en``, ``de`` …)."""
+    url: str | None = None
+    """Canonical URL."""
+    image: str | None = None
+    """Lead image URL (absolute) if the page names one."""
+    description: str | None = None
+    dropped: tuple[Dropped, ...] = ()
+
+    @property
+    def byline(self) -> str:
+        """Authors joined for speech: ``A``, ``A and B``, ``A, B and C``."""
+        names = list(self.authors)
+        if len(names) <= 1:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: as written (for the transcript) and as spoken (for the engine)."""
+
+    text: str
+    speech: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One heading, paragraph, quote or list item of the narration."""
+
+    kind: SegmentKind
+    sentences: tuple[Sentence, ...]
+    chapter: int
+    """Index into ``Script.chapters``."""
+    pause_after: PauseKind = PauseKind.PARAGRAPH
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def speech(self) -> str:
+        return " ".join(s.speech for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Script:
+    """What will be spoken, in order, split into chapters."""
+
+    article: Article
+    segments: tuple[Segment, ...]
+    chapters: tuple[str, ...]
+    """Chapter titles; the first is the intro (the article title)."""
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silence after a take, in milliseconds, by ``PauseKind``."""
+
+    sentence: int = 350
+    paragraph: int = 750
+    heading: int = 1000
+    """After a heading, and before one (the paragraph ending before it)."""
+    intro: int = 1200
+    """After the spoken intro (title, byline, site)."""
+
+    def after(self, kind: PauseKind) -> int:
+        return 0 if kind is PauseKind.NONE else int(getattr(self, kind.value))
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """How an article is voiced and mastered; loaded from ``voices/<name>.toml``."""
+
+    name: str
+    engine: str
+    """Entry-point name of the engine: ``pyttsx3``, ``piper``, ``tone`` …"""
+    voice: str = ""
+    """Engine voice id or model path; empty for the engine's default for ``language``."""
+    language: str = "en"
+    rate: float = 1.0
+    """Speed multiplier: 1.0 is the engine's normal pace."""
+    variation: float | None = None
+    """Engine-specific expressiveness (Piper noise scale); None for the voice's default."""
+    pauses: Pauses = field(default_factory=Pauses)
+    loudness: float = -19.0
+    """Integrated loudness target in LUFS (mono; -16 is usual for stereo)."""
+    true_peak: float = -1.0
+    """True-peak ceiling in dBTP."""
+    lexicons: tuple[str, ...] = ()
+    """Lexicon names (``en``) or paths, applied in order."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers, for ``listen voices``."""
+
+    engine: str
+    id: str
+    name: str
+    language: str
+    available: bool = True
+    why_not: str = ""
+
+
+@dataclass(frozen=True)
+class EncodedTake:
+    """One sentence, mastered, with its pause, encoded as a self-contained MP3 stream.
+
+    Independently encoded streams concatenate into a valid stream; junctions fall
+    inside pauses. Times come from the frames actually written.
+    """
+
+    mp3: bytes
+    frames: int
+    """MP3 frames in ``mp3`` (1,152 samples each)."""
+    sample_rate: int
+    speech_samples: int
+    """Samples of speech before the pause, at ``sample_rate``."""
+    lead_samples: int
+    """Samples the decoder outputs before the first speech sample (encoder delay)."""
+
+    @property
+    def samples(self) -> int:
+        return self.frames * 1152
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A timed line of the transcript (one sentence)."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    start: float
+    end: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Program:
+    """The timeline of the finished audio: where each sentence and chapter lies."""
+
+    cues: tuple[Cue, ...]
+    chapters: tuple[ChapterMark, ...]
+    duration: float
+    frames: int
+    sample_rate: int
+    bitrate: int
+    """kbit/s"""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The podcast show a feed describes (from ``listen.toml`` or article defaults)."""
+
+    title: str
+    link: str
+    description: str
+    language: str = "en"
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    category: str = "News"
+    subcategory: str = ""
+    explicit: bool = False
+    image: str = ""
+    """Absolute URL of the square show cover."""
+    base_url: str = ""
+    """Where the output folder is served; enclosure URLs are made from it."""
+    max_items: int = 100
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One catalog row: an article's rendered audio edition."""
+
+    id: str
+    """Stable key: the canonical URL, else the source."""
+    guid: str
+    title: str
+    link: str
+    description: str
+    pub_date: datetime
+    """Aware datetime; the article's date, else the first render's time."""
+    audio_file: str
+    """File name in the output folder."""
+    length: int
+    """The MP3's exact size in bytes."""
+    duration: float
+    """Seconds."""
+    author: str = ""
+    image: str = ""
+    transcript_file: str = ""
+    chapters_file: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class SiteRule:
+    """Per-domain extraction fixes from ``listen.toml`` ``[sites."example.com"]``."""
+
+    keep: tuple[str, ...] = ()
+    """CSS selectors whose elements are the article body (first match wins)."""
+    skip: tuple[str, ...] = ()
+    """CSS selectors removed before extraction."""
+
+
+@dataclass(frozen=True)
+class EpisodeTags:
+    """What tags.py writes into the MP3's ID3v2.4 tag."""
+
+    title: str
+    authors: tuple[str, ...]
+    album: str
+    """Show or site name."""
+    date: datetime | None
+    language: str
+    description: str
+    url: str | None
+    transcript: str
+    """The full narration text (USLT)."""
+    voice: str
+    """Voice profile name, written to TXXX:voice."""
+    cover: bytes = b""
+    cover_mime: str = "image/jpeg"
+    generator: str = "listen"

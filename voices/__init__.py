@@ -1,0 +1,1 @@
+"""Shipped voice profiles (*.toml); a user folder overrides them by name."""

@@ -1,0 +1,1 @@
+"""Shipped pronunciation lexicons, one TOML file per language."""
