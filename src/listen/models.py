@@ -293,6 +293,8 @@ class Episode:
     transcript_file: str = ""
     chapters_file: str = ""
     language: str = "en"
+    fingerprint: str = ""
+    """Hash of the script, voice and settings rendered; an unchanged article is skipped."""
 
 
 @dataclass(frozen=True)

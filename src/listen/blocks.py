@@ -1,0 +1,258 @@
+"""Typed blocks from extracted markup, and the text-level clean-up (helper of ``extract``).
+
+``from_xml`` maps trafilatura's XML (``head``, ``p``, ``quote``, ``list/item``) to
+blocks; ``from_html`` does the same for an element a site rule names as the body.
+``polish`` then removes what only shows up as text: footnote markers, the
+footnotes section, the byline and title repeated in the body, and joins a
+paragraph that an ad or embed cut in two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from listen.models import Block, BlockKind, Dropped
+
+_HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+_MARKERS = re.compile(
+    r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|note \d+|nb \d+)\](?![A-Za-z])"
+    r"|\s?\^\[?\d{1,3}\]?(?=\s|$)"
+    r"|\s?↩\ufe0f?"
+    r"|\s?¶",  # Sphinx and Markdown heading anchors
+    re.IGNORECASE,
+)
+_SUPERSCRIPTS = re.compile(r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_UNIT_BEFORE = re.compile(r"(?:\b(?:m|km|cm|mm|ft|in|mi|µm|nm|s)|[²³])$")
+_NOTES_HEADING = re.compile(
+    r"^(foot ?notes?|end ?notes?|notes?|references?|sources?|citations|bibliography|"
+    r"works cited|anmerkungen|fußnoten|einzelnachweise|quellen|notes et références|références)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
+_BYLINE_FILLER = re.compile(
+    r"\b(by|von|par|and|und|et|updated|published|posted|on|am|le|min(ute)?s?|read|"
+    r"reading|time|staff|writer|reporter|correspondent|editor|photos?)\b|[\W\d_]+",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|"
+    r"oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\w*"
+)
+_DATE_TEXT = re.compile(
+    rf"\b\d{{1,2}}\.?\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\.?\s+(\d{{1,2}},?\s+)?\d{{4}}"
+    r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
+    re.IGNORECASE,
+)
+
+
+def from_xml(xml: str) -> list[Block]:
+    """Blocks from trafilatura's XML output, in document order."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(recover=True))
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    main = root.find("main")
+    return list(_xml_blocks(main if main is not None else root))
+
+
+def _xml_blocks(parent: etree._Element) -> Iterator[Block]:
+    for element in parent:
+        tag = element.tag
+        if tag == "head":
+            level = int(_digits(element.get("rend", "")) or 2)
+            yield Block(BlockKind.HEADING, _flat(element), min(max(level, 1), 6))
+        elif tag == "p":
+            yield Block(BlockKind.PARAGRAPH, _flat(element))
+        elif tag == "quote":
+            yield from _quote_blocks(element)
+        elif tag == "list":
+            yield from _list_blocks(element)
+        elif tag in ("div", "main", "section"):
+            yield from _xml_blocks(element)
+
+
+def _quote_blocks(quote: etree._Element) -> Iterator[Block]:
+    paragraphs = [p for p in quote if p.tag == "p"]
+    if not paragraphs:
+        yield Block(BlockKind.QUOTE, _flat(quote))
+    for p in paragraphs:
+        yield Block(BlockKind.QUOTE, _flat(p))
+
+
+def _list_blocks(list_element: etree._Element) -> Iterator[Block]:
+    for item in list_element:
+        if item.tag != "item":
+            continue
+        nested = [child for child in item if child.tag == "list"]
+        for child in nested:
+            item.remove(child)  # spoken after their parent item, not inside it
+        yield Block(BlockKind.LIST_ITEM, _flat(item))
+        for child in nested:
+            yield from _list_blocks(child)
+
+
+def from_html(root: HtmlElement) -> list[Block]:
+    """Blocks straight from HTML (a site rule's body, or when trafilatura finds nothing)."""
+    blocks: list[Block] = []
+    for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"):
+        if element.tag == "p" and _inside(element, ("blockquote", "li")):
+            continue
+        if element.tag == "li" and any(True for _ in element.iter("p")):
+            continue
+        text = _flat(element)
+        if element.tag in _HEADING_TAGS:
+            blocks.append(Block(BlockKind.HEADING, text, _HEADING_TAGS[element.tag]))
+        elif element.tag == "li":
+            blocks.append(Block(BlockKind.LIST_ITEM, text))
+        elif element.tag == "blockquote":
+            blocks.append(Block(BlockKind.QUOTE, text))
+        else:
+            blocks.append(Block(BlockKind.PARAGRAPH, text))
+    return blocks
+
+
+def restore_headings(extracted: list[Block], document: list[Block]) -> list[Block]:
+    """Put back headings that lie between two extracted blocks in the page.
+
+    trafilatura sometimes keeps every paragraph of a section but drops its ``<h2>``
+    (seen with headings that follow a ``<figure>``); ``document`` is every block of
+    the cleaned page in order, so a heading found between two kept blocks belongs.
+    """
+    keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
+    have = {_key(b.text) for b in extracted if b.kind is BlockKind.HEADING}
+    result: list[Block] = []
+    last = -1
+    for block in extracted:
+        here = keys.get(_key(block.text), -1)
+        if here > last >= 0:
+            result += [
+                d
+                for d in document[last + 1 : here]
+                if d.kind is BlockKind.HEADING and _key(d.text) not in have
+            ]
+        last = max(last, here)
+        result.append(block)
+    return result
+
+
+def _key(text: str) -> str:
+    return text[:60].lower()
+
+
+def _inside(element: HtmlElement, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _flat(element: etree._Element) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())[:1]
+
+
+def polish(
+    blocks: list[Block], *, title: str, authors: tuple[str, ...]
+) -> tuple[list[Block], list[Dropped]]:
+    """Text-level clean-up; returns the blocks kept and what was removed."""
+    dropped: list[Dropped] = []
+    blocks = _strip_markers(blocks, dropped)
+    blocks = _drop_notes_section(blocks, dropped)
+    blocks = [b for b in blocks if not _is_repeat(b, title, authors, dropped)]
+    return _join_cut_paragraphs(blocks), dropped
+
+
+def _strip_markers(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
+    kept: list[Block] = []
+    for block in blocks:
+        text = _MARKERS.sub(lambda m: _record(m.group(0), dropped), block.text)
+        text = _SUPERSCRIPTS.sub(lambda m: _superscript(m, dropped), text)
+        text = " ".join(text.split())
+        if text:
+            kept.append(Block(block.kind, text, block.level))
+    return kept
+
+
+def _record(marker: str, dropped: list[Dropped]) -> str:
+    dropped.append(Dropped(marker.strip(), "footnote-marker"))
+    return ""
+
+
+def _superscript(match: re.Match[str], dropped: list[Dropped]) -> str:
+    """Drop ``growth.¹`` markers but keep units such as ``km²``."""
+    if _UNIT_BEFORE.search(match.string[: match.start()]) and match.group(0) in "²³":
+        return match.group(0)
+    return _record(match.group(0), dropped)
+
+
+def _drop_notes_section(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
+    """Drop a "Footnotes"/"References" heading and everything up to the next heading."""
+    kept: list[Block] = []
+    skipping_level = 0
+    for block in blocks:
+        if block.kind is BlockKind.HEADING:
+            if skipping_level and block.level <= skipping_level:
+                skipping_level = 0
+            if not skipping_level and _NOTES_HEADING.match(block.text):
+                skipping_level = block.level
+        if skipping_level:
+            dropped.append(Dropped(block.text[:300], "footnotes"))
+        else:
+            kept.append(block)
+    return kept
+
+
+def _is_repeat(block: Block, title: str, authors: tuple[str, ...], dropped: list[Dropped]) -> bool:
+    """The title or the byline/date line repeated at the top of the body."""
+    text = block.text
+    if block.kind is BlockKind.HEADING and _same(text, title):
+        dropped.append(Dropped(text, "title"))
+        return True
+    if len(text) > 160 or block.kind is BlockKind.QUOTE:
+        return False
+    named = [a for a in authors if a and a.lower() in text.lower()]
+    dated = _DATE_TEXT.search(text) is not None
+    if not (named or dated):
+        return False
+    rest = text
+    for name in named:
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    rest = _DATE_TEXT.sub(" ", rest)
+    rest = _BYLINE_FILLER.sub(" ", rest).strip()
+    if len(rest) > 3:
+        return False
+    dropped.append(Dropped(text, "byline"))
+    return True
+
+
+def _same(a: str, b: str) -> bool:
+    def squash(s: str) -> str:
+        return re.sub(r"\W+", "", s).lower()
+
+    return bool(a) and squash(a) == squash(b)
+
+
+def _join_cut_paragraphs(blocks: list[Block]) -> list[Block]:
+    """Rejoin a paragraph that an inline ad split mid-sentence (next part starts lower-case)."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.kind is BlockKind.PARAGRAPH
+            and block.kind is BlockKind.PARAGRAPH
+            and not _SENTENCE_END.search(previous.text)
+            and block.text[:1].islower()
+        ):
+            joined[-1] = Block(BlockKind.PARAGRAPH, f"{previous.text} {block.text}")
+        else:
+            joined.append(block)
+    return joined

@@ -1,0 +1,121 @@
+"""A content-addressed cache of finished takes (MP3 frames and their counts).
+
+The key is a SHA-256 over a canonical JSON of everything that shapes a take: the
+engine and its version, the voice settings, the exact text spoken, the pause after
+it, and the finisher's key (mastering and encoding settings). The profile's name,
+its other pauses and its lexicon list are left out: they change no take on their
+own (a lexicon acts through the text). A re-render after an edit therefore finds
+every unchanged sentence here and synthesises only the changed ones.
+
+One take is one file, ``<folder>/<key[:2]>/<key>.take``, written atomically::
+
+    b"LTAKE1\\n"  magic and format version
+    <QIqqQ      frames, sample_rate, speech_samples, lead_samples, len(mp3)
+    32 bytes    SHA-256 of the MP3 bytes
+    mp3 bytes
+
+A missing, truncated or corrupt file reads as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from pathlib import Path
+
+from listen.errors import OutputError
+from listen.fsutil import write_atomic
+from listen.models import EncodedTake, VoiceProfile
+
+KEY_VERSION = 1
+_MAGIC = b"LTAKE1\n"
+_COUNTS = struct.Struct("<QIqqQ")
+_DIGEST_SIZE = 32
+_HEADER_SIZE = len(_MAGIC) + _COUNTS.size + _DIGEST_SIZE
+_SUFFIX = ".take"
+
+
+def take_key(
+    engine: str,
+    engine_version: str,
+    profile: VoiceProfile,
+    text: str,
+    finish_key: str,
+    *,
+    pause_ms: int,
+) -> str:
+    """The cache key of one take: hex SHA-256 over a canonical JSON."""
+    fields = {
+        "v": KEY_VERSION,
+        "engine": engine,
+        "engine_version": engine_version,
+        "voice": profile.voice,
+        "language": profile.language,
+        "rate": float(profile.rate),
+        "variation": None if profile.variation is None else float(profile.variation),
+        "loudness": float(profile.loudness),
+        "true_peak": float(profile.true_peak),
+        "text": text,
+        "pause_ms": int(pause_ms),
+        "finish": finish_key,
+    }
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """platformdirs' user cache folder for ``listen`` (``~/.cache/listen`` on Linux)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("listen")
+
+
+class TakeCache:
+    """Finished takes on disk, by ``take_key``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}{_SUFFIX}"
+
+    def get(self, key: str) -> EncodedTake | None:
+        try:
+            data = self.path(key).read_bytes()
+        except OSError:
+            return None
+        return _decode(data)
+
+    def put(self, key: str, take: EncodedTake) -> None:
+        try:
+            write_atomic(self.path(key), _encode(take))
+        except OutputError as exc:
+            raise OutputError(
+                f"cannot write the take cache in {self.folder} ({exc}): "
+                "free some space, point LISTEN_CACHE elsewhere, or render with --no-cache"
+            ) from exc
+
+    def size(self) -> int:
+        """Bytes the cached takes occupy."""
+        if not self.folder.is_dir():
+            return 0
+        return sum(path.stat().st_size for path in self.folder.glob(f"??/*{_SUFFIX}"))
+
+
+def _encode(take: EncodedTake) -> bytes:
+    counts = _COUNTS.pack(
+        take.frames, take.sample_rate, take.speech_samples, take.lead_samples, len(take.mp3)
+    )
+    return _MAGIC + counts + hashlib.sha256(take.mp3).digest() + take.mp3
+
+
+def _decode(data: bytes) -> EncodedTake | None:
+    if len(data) < _HEADER_SIZE or not data.startswith(_MAGIC):
+        return None
+    frames, sample_rate, speech, lead, length = _COUNTS.unpack_from(data, len(_MAGIC))
+    digest = data[_HEADER_SIZE - _DIGEST_SIZE : _HEADER_SIZE]
+    mp3 = data[_HEADER_SIZE:]
+    if len(mp3) != length or hashlib.sha256(mp3).digest() != digest:
+        return None
+    return EncodedTake(mp3, frames, sample_rate, speech, lead)

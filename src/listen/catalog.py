@@ -1,0 +1,272 @@
+"""The catalog: one SQLite row per article, the source of truth for ``feed.xml``.
+
+The catalog lives in the output folder as ``catalog.sqlite``. It runs in WAL mode with
+a busy timeout, so a second render waits for the first instead of failing, and every
+write is one transaction: a crash leaves the previous state, never half a row.
+
+Re-rendering an article replaces its row (new length, duration, files) but keeps
+its guid, so podcast apps do not list it twice, and keeps its first ``pub_date``
+unless the caller says the date is the article's own (``dated=True``): a render time
+must never be re-stamped, or apps would announce the episode as new on each render.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from listen.errors import FeedError
+from listen.models import Channel, Episode
+
+CATALOG_NAME = "catalog.sqlite"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS episodes (
+    id TEXT PRIMARY KEY,
+    guid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    link TEXT NOT NULL,
+    description TEXT NOT NULL,
+    pub_date TEXT NOT NULL,         -- ISO 8601 with the original offset
+    audio_file TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    duration REAL NOT NULL,
+    author TEXT NOT NULL,
+    image TEXT NOT NULL,
+    transcript_file TEXT NOT NULL,
+    chapters_file TEXT NOT NULL,
+    language TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    pub_order INTEGER NOT NULL,     -- microseconds since the epoch, for sorting
+    dated INTEGER NOT NULL          -- 1 when pub_date is the article's own date
+);
+CREATE INDEX IF NOT EXISTS episodes_newest ON episodes (pub_order DESC, id);
+CREATE TABLE IF NOT EXISTS channel (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    data TEXT NOT NULL              -- JSON of the Channel the feed was last rendered with
+);
+"""
+_FIELDS = tuple(field.name for field in dataclasses.fields(Episode))
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM episodes"
+_STORED = (*_FIELDS, "pub_order", "dated")
+_INSERT = (
+    f"INSERT OR REPLACE INTO episodes ({', '.join(_STORED)})"
+    f" VALUES ({', '.join(':' + name for name in _STORED)})"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def guid_for(id: str) -> str:
+    """The article's permanent guid: a UUIDv5 of its id (canonical URL, else source)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, id))
+
+
+class _Kept(NamedTuple):
+    """What a re-render keeps of an existing row."""
+
+    guid: str
+    pub_date: str
+    pub_order: int
+    dated: int
+
+
+class Catalog:
+    """The episodes of one output folder; use as a context manager, or call ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = _connect(path)
+        try:
+            _prepare(self._db, path)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @classmethod
+    def in_folder(cls, out_dir: Path) -> Catalog:
+        return cls(out_dir / CATALOG_NAME)
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group reads and writes: they commit when the block ends cleanly, or none do.
+
+        Takes the write lock at the start (``BEGIN IMMEDIATE``), so what the block
+        reads stays true until it commits. Nested use joins the outer transaction.
+        """
+        if self._db.in_transaction:
+            yield
+            return
+        with self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.rollback()
+            raise
+        with self._guard():
+            self._db.commit()
+
+    def upsert(self, episode: Episode, *, dated: bool = False) -> Episode:
+        """Store ``episode``, replacing the article's row; return what was stored.
+
+        An existing row keeps its guid, and its ``pub_date`` too unless ``dated``
+        says ``episode.pub_date`` is the article's own date (which may have been
+        corrected since). A new row takes ``episode.pub_date`` as given, and
+        ``episode.guid`` or, when that is empty, ``guid_for(episode.id)``.
+        """
+        _check_aware(episode.pub_date)
+        with self.transaction():
+            kept = self._kept(episode.id)
+            with self._guard():
+                self._db.execute(_INSERT, _row_for(episode, kept, dated))
+            stored = self.get(episode.id)
+        assert stored is not None
+        return stored
+
+    def remove(self, id: str) -> bool:
+        """Delete the article's row; True if there was one."""
+        with self.transaction(), self._guard():
+            cursor = self._db.execute("DELETE FROM episodes WHERE id = ?", (id,))
+        return cursor.rowcount > 0
+
+    def get(self, id: str) -> Episode | None:
+        with self._guard():
+            row = self._db.execute(f"{_SELECT} WHERE id = ?", (id,)).fetchone()
+        return None if row is None else _episode_from(row)
+
+    def episodes(self, limit: int | None = None) -> list[Episode]:
+        """Newest first; episodes of the same instant in order of id."""
+        with self._guard():
+            rows = self._db.execute(
+                f"{_SELECT} ORDER BY pub_order DESC, id LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        return [_episode_from(row) for row in rows]
+
+    def save_channel(self, channel: Channel) -> None:
+        """Remember the channel the feed is rendered with, for changes that name none."""
+        data = json.dumps(dataclasses.asdict(channel), sort_keys=True)
+        with self.transaction(), self._guard():
+            self._db.execute("INSERT OR REPLACE INTO channel (id, data) VALUES (1, ?)", (data,))
+
+    def saved_channel(self) -> Channel | None:
+        with self._guard():
+            row = self._db.execute("SELECT data FROM channel WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        known = {field.name for field in dataclasses.fields(Channel)}
+        return Channel(**{k: v for k, v in json.loads(row[0]).items() if k in known})
+
+    def _kept(self, id: str) -> _Kept | None:
+        with self._guard():
+            row = self._db.execute(
+                "SELECT guid, pub_date, pub_order, dated FROM episodes WHERE id = ?", (id,)
+            ).fetchone()
+        return None if row is None else _Kept(*row)
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _feed_error(exc, self.path) from exc
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: Catalog.transaction begins and commits explicitly.
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise FeedError(f"cannot open the catalog {path}: {exc}; check --out") from exc
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Set WAL mode and durability, check the file, create the schema if new."""
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed row survives power loss, as the fsynced feed.xml does.
+        db.execute("PRAGMA synchronous = FULL")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise FeedError(
+                f"the catalog {path} was made by a newer listen (schema {version}):"
+                " upgrade listen to publish into this folder"
+            )
+        if version < SCHEMA_VERSION:
+            db.executescript(
+                f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+    except sqlite3.Error as exc:
+        raise _feed_error(exc, path) from exc
+
+
+def _feed_error(exc: sqlite3.Error, path: Path) -> FeedError:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return FeedError(
+            f"the catalog {path} stayed locked by another listen for"
+            f" {BUSY_TIMEOUT_MS // 1000} s: wait for it to finish and run again"
+        )
+    # Plain DatabaseError (not its Operational/Integrity subclasses) means a bad file:
+    # "file is not a database", "database disk image is malformed".
+    if type(exc) is sqlite3.DatabaseError or "malformed" in message:
+        return FeedError(
+            f"the catalog {path} is damaged ({message}). `listen feed rebuild` cannot"
+            " fix it, since the feed is made from it: move it away (e.g. rename it to"
+            f" {path.name}.bad) and render the articles again to start a new one"
+        )
+    return FeedError(f"cannot use the catalog {path}: {message}")
+
+
+def _check_aware(moment: datetime) -> None:
+    if moment.utcoffset() is None:
+        raise ValueError(f"Episode.pub_date must be timezone-aware, got {moment!r}")
+
+
+def _row_for(episode: Episode, kept: _Kept | None, dated: bool) -> dict[str, Any]:
+    row = dataclasses.asdict(episode)
+    row.update(
+        guid=episode.guid or guid_for(episode.id),
+        pub_date=episode.pub_date.isoformat(),
+        pub_order=(episode.pub_date - _EPOCH) // timedelta(microseconds=1),
+        dated=int(dated),
+    )
+    if kept is not None:
+        row["guid"] = kept.guid
+        if not dated:
+            row.update(pub_date=kept.pub_date, pub_order=kept.pub_order, dated=kept.dated)
+    return row
+
+
+def _episode_from(row: sqlite3.Row) -> Episode:
+    values = dict(zip(row.keys(), row, strict=True))
+    values["pub_date"] = datetime.fromisoformat(values["pub_date"])
+    return Episode(**values)

@@ -1,0 +1,344 @@
+"""The command line: a thin typer face over ``listen.pipeline``.
+
+Every ``ListenError`` is caught in one place (``main``) and printed as one line,
+``Error: …``, with exit code 1; Ctrl-C exits with 130. No traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from listen import __version__
+from listen.config import Settings, load_settings
+from listen.errors import ListenError, SourceError
+from listen.progress import RenderProgress
+
+app = typer.Typer(
+    name="listen",
+    help="Turn a web article into an audio edition: MP3, transcript, chapters and a podcast feed.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+feed_app = typer.Typer(help="Look after the podcast feed in the output folder.",
+                       no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
+
+out_console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(command: F) -> F:
+    """Turn our errors into one ``Error: …`` line and exit 1; Ctrl-C into exit 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ListenError as exc:
+            err_console.print(f"[red]Error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err_console.print("[red]Error:[/] interrupted; finished files and the feed are "
+                              "intact: run the command again to finish", highlight=False)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class ScriptFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+OutOption = Annotated[
+    Optional[Path],  # noqa: UP007 - typer needs Optional on Python 3.10
+    typer.Option("--out", "-o", help="Output folder (default ./output).", file_okay=False),
+]
+ConfigOption = Annotated[
+    Optional[Path],  # noqa: UP007
+    typer.Option("--config", "-c", help="Publisher profile (default ./listen.toml).",
+                 exists=True, dir_okay=False),
+]
+VoiceOption = Annotated[
+    Optional[str],  # noqa: UP007
+    typer.Option("--voice", "-v", help="Voice profile name (see `listen voices`)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"listen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Turn a web article into an audio edition.
+
+    Example: listen render https://example.com/news/story.html
+    """
+
+
+@app.command()
+@friendly
+def render(
+    sources: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007
+        help="Article files, folders of .html files, http(s) URLs, or - for stdin.")] = None,
+    out: OutOption = None,
+    voice: VoiceOption = None,
+    base_url: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        help="Where the output folder is served; enclosure URLs start with it.")] = None,
+    config: ConfigOption = None,
+    from_file: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        "--from-file", help="A text file of sources, one per line (# comments).",
+        exists=True, dir_okay=False)] = None,
+    cache: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        help="Segment cache folder (default: the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise everything anew.")
+                        ] = False,
+    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
+        min=1, help="Synthesis worker processes (default: one per core).")] = None,
+    force: Annotated[bool, typer.Option(help="Render even when nothing changed.")] = False,
+    srt: Annotated[bool, typer.Option("--srt", help="Also write <slug>.srt.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the MP3 paths.")
+                     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")
+                       ] = False,
+) -> None:
+    """Render articles to MP3 and add them to output/feed.xml.
+
+    Example: listen render examples/night-trains.html --base-url https://cdn.example.com/audio/
+    """
+    from listen.pipeline import RenderResult, render as render_one
+
+    settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
+                             use_cache=False if no_cache else None, srt=srt or None,
+                             **{"show.base_url": base_url})
+    all_sources = _expand_sources(sources or [], from_file)
+    results: list[tuple[str, RenderResult | ListenError]] = []
+    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
+    with progress:
+        for source in all_sources:
+            try:
+                hooks = progress.article(source)
+                result = render_one(source, settings, stdin=_stdin(source), hooks=hooks,
+                                    force=force)
+            except ListenError as exc:
+                if len(all_sources) == 1:
+                    raise
+                results.append((source, exc))
+                _report_failure(source, exc, quiet, as_json)
+                continue
+            results.append((source, result))
+            _report_result(result, quiet, as_json)
+    if len(all_sources) > 1 and not quiet and not as_json:
+        _summary(results)
+    if any(isinstance(r, ListenError) for _s, r in results):
+        raise typer.Exit(1)
+
+
+def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
+    listed = list(sources)
+    if from_file is not None:
+        lines = from_file.read_text(encoding="utf-8").splitlines()
+        listed += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    if not listed:
+        raise SourceError("no source given: name an article file, a URL, or - for stdin")
+    expanded: list[str] = []
+    for source in listed:
+        path = Path(source)
+        if source != "-" and "://" not in source and path.is_dir():
+            pages = sorted(p for p in path.iterdir() if p.suffix.lower() in {".html", ".htm"})
+            if not pages:
+                raise SourceError(f"{source} is a folder with no .html files: name a page")
+            expanded += [str(p) for p in pages]
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def _stdin(source: str) -> Any:
+    return sys.stdin.buffer if source == "-" else None
+
+
+def _report_result(result: Any, quiet: bool, as_json: bool) -> None:
+    if as_json:
+        episode = result.episode
+        out_console.print_json(json.dumps({
+            "source": result.source, "status": result.status, "mp3": str(result.mp3),
+            "title": episode.title, "duration": round(episode.duration, 3),
+            "bytes": episode.length, "guid": episode.guid, "warnings": list(result.warnings),
+        }), indent=None)
+        return
+    out_console.print(str(result.mp3), highlight=False)
+    if not quiet:
+        for warning in result.warnings:
+            err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+
+
+def _report_failure(source: str, exc: ListenError, quiet: bool, as_json: bool) -> None:
+    if as_json:
+        out_console.print_json(json.dumps({"source": source, "status": "failed",
+                                           "error": str(exc)}), indent=None)
+    else:
+        err_console.print(f"[red]Error:[/] {source}: {exc}", highlight=False)
+
+
+def _summary(results: list[tuple[str, Any]]) -> None:
+    table = Table(title="listen render")
+    for column in ("source", "result", "detail"):
+        table.add_column(column)
+    for source, result in results:
+        if isinstance(result, ListenError):
+            table.add_row(source, "[red]failed[/]", str(result))
+        elif result.status == "unchanged":
+            table.add_row(source, "skipped (unchanged)", str(result.mp3))
+        else:
+            table.add_row(source, "[green]rendered[/]", str(result.mp3))
+    err_console.print(table)
+
+
+@app.command()
+@friendly
+def script(
+    source: Annotated[str, typer.Argument(help="An article file, an http(s) URL, or -.")],
+    fmt: Annotated[ScriptFormat, typer.Option("--format", "-f", help="text or json.")
+                   ] = ScriptFormat.text,
+    explain: Annotated[bool, typer.Option(help="Also show what was left out, and why.")
+                       ] = False,
+    voice: VoiceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print the narration script without synthesising.
+
+    Example: listen script examples/night-trains.html --explain
+    """
+    from listen.pipeline import prepare_script
+    from listen.scriptview import script_as_json, script_as_text
+
+    settings = load_settings(config, voice=voice)
+    narration, _profile = prepare_script(source, settings, stdin=_stdin(source))
+    if fmt is ScriptFormat.json:
+        out_console.print(json.dumps(script_as_json(narration), ensure_ascii=False, indent=2),
+                          highlight=False, markup=False)
+    else:
+        out_console.print(script_as_text(narration), highlight=False, markup=False)
+    if explain:
+        _explain(narration)
+
+
+def _explain(narration: Any) -> None:
+    table = Table(title="Left out")
+    table.add_column("reason")
+    table.add_column("text")
+    for dropped in narration.article.dropped:
+        text = dropped.text if len(dropped.text) <= 100 else dropped.text[:97] + "…"
+        table.add_row(dropped.reason, text)
+    err_console.print(table)
+
+
+@app.command()
+@friendly
+def voices(
+    config: ConfigOption = None,
+) -> None:
+    """List voice profiles and every engine voice, and say which espeak-ng is loaded.
+
+    Example: listen voices
+    """
+    from listen.doctor import voices_report
+
+    settings = load_settings(config)
+    for renderable in voices_report(settings):
+        out_console.print(renderable)
+
+
+@app.command()
+@friendly
+def doctor(
+    out: OutOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Check engines, voices, the espeak-ng library, the cache and the output folder.
+
+    Example: listen doctor
+    """
+    from listen.doctor import doctor_report
+
+    settings = load_settings(config, out_dir=out)
+    for renderable in doctor_report(settings):
+        out_console.print(renderable)
+
+
+@feed_app.command("list")
+@friendly
+def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
+    """List the episodes in the catalog, newest first.
+
+    Example: listen feed list --out output
+    """
+    from listen.publish import list_episodes
+
+    settings = load_settings(config, out_dir=out)
+    table = Table()
+    for column in ("id", "title", "date", "duration", "file"):
+        table.add_column(column)
+    for ep in list_episodes(settings.out_dir):
+        table.add_row(ep.id, ep.title, ep.pub_date.date().isoformat(),
+                      f"{ep.duration / 60:.1f} min", ep.audio_file)
+    out_console.print(table)
+
+
+@feed_app.command("remove")
+@friendly
+def feed_remove(
+    episode_id: Annotated[str, typer.Argument(metavar="ID", help="The episode id (its URL).")],
+    out: OutOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Remove an episode from the catalog and the feed (its files stay).
+
+    Example: listen feed remove https://example.com/news/story.html
+    """
+    from listen.publish import unpublish
+
+    settings = load_settings(config, out_dir=out)
+    if not unpublish(settings.out_dir, episode_id):
+        raise SourceError(f"no episode {episode_id!r} in {settings.out_dir}: "
+                          "see `listen feed list` for the ids")
+    out_console.print(f"removed {episode_id}")
+
+
+@feed_app.command("rebuild")
+@friendly
+def feed_rebuild(out: OutOption = None, config: ConfigOption = None) -> None:
+    """Write feed.xml again from the catalog (after editing listen.toml, say).
+
+    Example: listen feed rebuild --config listen.toml
+    """
+    from listen.pipeline import rebuild_feed
+
+    settings = load_settings(config, out_dir=out)
+    out_console.print(str(rebuild_feed(settings)))
+
+
+def main() -> None:
+    """Console entry point (``listen`` and ``python -m listen``)."""
+    app()

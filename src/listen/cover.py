@@ -1,0 +1,87 @@
+"""Square cover art: generated from the title, or cropped from the lead image.
+
+Pillow lives only here. The generated cover uses Pillow's own scalable font
+(``ImageFont.load_default(size=…)``, Pillow ≥ 10.1), so no system font is needed.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+import textwrap
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from listen.errors import AudioError
+
+_MARGIN = 0.09
+"""Of the side: the text never comes closer to the edge."""
+_JPEG_QUALITY = 88
+_Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def _palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """A dark background and a light accent of one hue, chosen by the title's hash."""
+    hue = hashlib.sha256(seed.encode()).digest()[0] / 255
+
+    def rgb(lightness: float, saturation: float) -> tuple[int, int, int]:
+        red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+        return round(red * 255), round(green * 255), round(blue * 255)
+
+    return rgb(0.16, 0.45), rgb(0.72, 0.75)
+
+
+def _font(size: int) -> _Font:
+    return ImageFont.load_default(size=size)
+
+
+def _fit_title(draw: ImageDraw.ImageDraw, title: str, width: int, height: int) -> tuple[str, _Font]:
+    """The largest font size (and its line wrapping) that fits the title in the box."""
+    for size in range(height // 3, 11, -4):
+        font = _font(size)
+        columns = max(4, int(width / (size * 0.52)))
+        text = "\n".join(textwrap.wrap(title, columns, break_long_words=True)[:6])
+        left, top, right, bottom = draw.multiline_textbbox(
+            (0, 0), text, font=font, spacing=size // 5
+        )
+        if right - left <= width and bottom - top <= height:
+            return text, font
+    return textwrap.shorten(title, 60), _font(12)
+
+
+def make_cover(title: str, site: str, size: int = 1400) -> bytes:
+    """A square JPEG: the title large and wrapped, the site name under an accent rule."""
+    background, accent = _palette(title + site)
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    margin = round(size * _MARGIN)
+    box_width, box_height = size - 2 * margin, round(size * 0.62)
+    text, font = _fit_title(draw, title.strip() or "Untitled", box_width, box_height)
+    spacing = round(font.size / 5) if isinstance(font, ImageFont.FreeTypeFont) else 4
+    draw.multiline_text(
+        (margin, margin * 1.4), text, font=font, fill=(250, 248, 242), spacing=spacing
+    )
+    rule_y = size - margin - round(size * 0.085)
+    draw.rectangle(
+        (margin, rule_y, margin + round(size * 0.16), rule_y + max(4, size // 110)), accent
+    )
+    site_font = _font(max(12, size // 22))
+    draw.text((margin, rule_y + size // 40), site.strip()[:48], font=site_font, fill=accent)
+    return _jpeg(image)
+
+
+def square_cover(image_bytes: bytes, size: int = 1400) -> bytes:
+    """The article's lead image, centre-cropped to a square ``size`` pixels wide, as JPEG."""
+    try:
+        with Image.open(io.BytesIO(image_bytes)) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise AudioError(f"cannot read the article's lead image ({exc}): pass --cover") from exc
+    return _jpeg(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=_JPEG_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()

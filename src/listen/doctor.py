@@ -1,0 +1,89 @@
+"""What ``listen voices`` and ``listen doctor`` report: engines, voices, cache, output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import RenderableType
+from rich.table import Table
+
+from listen.config import Settings
+from listen.engines import engine_names, get_engine
+from listen.errors import ListenError
+from listen.voices import list_profiles, list_voices
+
+
+def espeak_line() -> str:
+    """Which libespeak-ng the pyttsx3 engine loads, or why it cannot."""
+    try:
+        from listen.engines.pyttsx3 import espeak_library
+
+        return f"espeak-ng library: {espeak_library()}"
+    except ListenError as exc:
+        return f"espeak-ng library: unavailable ({exc})"
+
+
+def voices_report(settings: Settings) -> Iterator[RenderableType]:
+    profiles = Table(title="Voice profiles (use with --voice)")
+    for column in ("name", "engine", "voice", "language", "rate"):
+        profiles.add_column(column)
+    for profile in list_profiles(settings.voices_dir):
+        profiles.add_row(profile.name, profile.engine, profile.voice or "(default)",
+                         profile.language, f"{profile.rate:g}")
+    yield profiles
+    voices = Table(title="Engine voices")
+    for column in ("engine", "id", "language", "available"):
+        voices.add_column(column)
+    for info in list_voices():
+        state = "yes" if info.available else f"no: {info.why_not}"
+        voices.add_row(info.engine, info.id, info.language, state)
+    yield voices
+    yield espeak_line()
+
+
+def doctor_report(settings: Settings) -> Iterator[RenderableType]:
+    checks = Table(title="listen doctor", show_header=False)
+    checks.add_column("check")
+    checks.add_column("result")
+    for name in engine_names():
+        checks.add_row(f"engine {name}", _engine_state(name))
+    checks.add_row("espeak-ng", espeak_line().split(": ", 1)[1])
+    checks.add_row("config", str(settings.config_path or "none (defaults; see README)"))
+    checks.add_row("cache", _cache_state(settings))
+    checks.add_row("output", _output_state(settings.out_dir))
+    yield checks
+
+
+def _engine_state(name: str) -> str:
+    try:
+        engine = get_engine(name)
+        engine.check()
+    except ListenError as exc:
+        return f"[yellow]unavailable[/]: {exc}"
+    return f"[green]ok[/] ({engine.version()})"
+
+
+def _cache_state(settings: Settings) -> str:
+    from listen.cache import TakeCache, default_cache_dir
+
+    if not settings.use_cache:
+        return "off"
+    folder = settings.cache_dir or default_cache_dir()
+    size = TakeCache(folder).size() if folder.exists() else 0
+    return f"{folder} ({size / 1e6:.1f} MB)"
+
+
+def _output_state(out: Path) -> str:
+    from listen.publish import list_episodes
+
+    if not out.exists():
+        return f"{out} (not created yet)"
+    feed = out / "feed.xml"
+    if not feed.exists():
+        return f"{out} (no feed yet)"
+    try:
+        count = len(list_episodes(out))
+    except ListenError as exc:
+        return f"{out}: [red]{exc}[/]"
+    return f"{out}: feed.xml with {count} episode(s)"

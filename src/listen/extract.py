@@ -1,0 +1,195 @@
+"""Stage 2: find the article in a ``Page`` and return it as typed blocks with metadata.
+
+trafilatura, lxml and beautifulsoup4 live here and in the helpers ``cleanup``,
+``blocks`` and ``metadata``. The steps:
+
+1. parse the page once with lxml and read the metadata (JSON-LD, OpenGraph, meta);
+2. apply a site rule from ``listen.toml`` if one matches the page's host;
+3. drop page furniture, recording each piece and why (``cleanup``);
+4. let trafilatura pick the main content from the cleaned tree (its XML output);
+5. map that to blocks and remove what only shows up as text (``blocks.polish``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+from listen import blocks as blocklib
+from listen.cleanup import clean_tree
+from listen.errors import ConfigError, ExtractError, ListenError
+from listen.metadata import Metadata, iso639_1, read_metadata
+from listen.models import Article, Block, BlockKind, Dropped, Page, SiteRule
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+# Characters XML cannot hold make lxml raise ValueError; no page needs them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_WHAT_TO_DO = "if the page does hold an article, add a site rule for it in listen.toml"
+
+
+def extract_article(
+    page: Page,
+    *,
+    rules: Mapping[str, SiteRule] | None = None,
+    keep_captions: bool = False,
+) -> Article:
+    """The article in ``page``; raise ``ExtractError`` when no article text is left."""
+    try:
+        return _extract(page, rules or {}, keep_captions)
+    except ListenError:
+        raise
+    except Exception as exc:  # arbitrary HTML must never crash listen with a traceback
+        raise ExtractError(
+            f"could not read the article in {page.source} ({type(exc).__name__}: {exc}): "
+            f"{_WHAT_TO_DO}"
+        ) from exc
+
+
+def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> Article:
+    tree = _parse(page.html, page.source)
+    meta = read_metadata(tree, page.url)
+    dropped: list[Dropped] = []
+    body: HtmlElement | None = None
+    rule = find_rule(rules, page.url, meta.url)
+    if rule is not None:
+        tree, body, rule_dropped = _apply_rule(page.html, rule, page.source)
+        dropped += rule_dropped
+    dropped += clean_tree(tree, keep_captions=keep_captions)
+    blocks = _main_blocks(tree, body)
+    title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
+    blocks, polished = blocklib.polish(blocks, title=title, authors=meta.authors)
+    dropped += polished
+    if not blocks:
+        raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
+    return _article(meta, title or page.source, blocks, dropped)
+
+
+def _parse(html: str, source: str) -> HtmlElement:
+    text = _CONTROL.sub("", html)
+    if not text.strip():
+        raise ExtractError(f"no article text found in {source}: the page is empty")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"no article text found in {source}: {exc}; {_WHAT_TO_DO}") from exc
+    return root
+
+
+def _main_blocks(tree: HtmlElement, body: HtmlElement | None) -> list[Block]:
+    """The body a site rule kept, else trafilatura's choice, else every paragraph."""
+    if body is not None:
+        return _nonempty(blocklib.from_html(body))
+    xml = trafilatura.extract(
+        tree,
+        output_format="xml",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    found = _nonempty(blocklib.from_xml(xml)) if xml else []
+    document = _nonempty(blocklib.from_html(tree))
+    if found:
+        return blocklib.restore_headings(found, document)
+    return document or _body_text(tree)
+
+
+def _body_text(tree: HtmlElement) -> list[Block]:
+    """A page with bare text in its body and no paragraphs: that text, as one paragraph."""
+    text = " ".join(tree.text_content().split())
+    return [Block(BlockKind.PARAGRAPH, text)] if text else []
+
+
+def _nonempty(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.text.strip()]
+
+
+def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped]) -> Article:
+    return Article(
+        title=title,
+        blocks=tuple(blocks),
+        authors=meta.authors,
+        date=meta.date,
+        site=meta.site,
+        language=meta.language or detect_language(" ".join(b.text for b in blocks)),
+        url=meta.url,
+        image=meta.image,
+        description=meta.description,
+        dropped=tuple(dropped),
+    )
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text`` by py3langid (imported on first use: it loads a model)."""
+    from py3langid.langid import classify  # noqa: PLC0415
+
+    code, _score = classify(text[:5000])
+    return iso639_1(str(code)) or "en"
+
+
+# --- site rules --------------------------------------------------------------
+
+
+def find_rule(
+    rules: Mapping[str, SiteRule], page_url: str | None, canonical: str | None
+) -> SiteRule | None:
+    """The rule whose domain is the page's or canonical URL's host, or a parent of it."""
+    for url in (page_url, canonical):
+        host = (urlsplit(url).hostname or "") if url else ""
+        while host:
+            rule = rules.get(host) or rules.get(f"www.{host}")
+            if rule is not None:
+                return rule
+            host = host.partition(".")[2] if "." in host else ""
+    return None
+
+
+def _apply_rule(
+    html: str, rule: SiteRule, source: str
+) -> tuple[HtmlElement, HtmlElement | None, list[Dropped]]:
+    """Remove ``skip`` matches; return the tree, the ``keep`` body if one matched, drops."""
+    from bs4 import BeautifulSoup  # soupsieve gives us CSS selectors; lxml needs cssselect
+
+    soup = BeautifulSoup(_CONTROL.sub("", html), "lxml")
+    dropped: list[Dropped] = []
+    for selector in rule.skip:
+        for element in _select(soup, selector):
+            dropped.append(Dropped(" ".join(element.get_text(" ").split())[:300], "site-rule"))
+            element.decompose()
+    tree = _parse(str(soup), source)
+    for selector in rule.keep:
+        kept = _select(soup, selector)
+        if kept:
+            body = _parse("<html><body>" + "".join(map(str, kept)) + "</body></html>", source)
+            return tree, body, dropped
+    return tree, None, dropped
+
+
+def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
+    from soupsieve import SelectorSyntaxError
+
+    try:
+        return list(soup.select(selector))
+    except SelectorSyntaxError as exc:
+        raise ConfigError(
+            f"bad CSS selector {selector!r} in a site rule: fix it in listen.toml ({exc})"
+        ) from exc
+
+
+if __name__ == "__main__":  # python -m listen.extract < page.html: print title and blocks
+    _page = Page(sys.stdin.read(), "-", None, __import__("datetime").datetime.now(), "utf-8")
+    _art = extract_article(_page)
+    print(_art.title, *(b.text for b in _art.blocks), sep="\n\n")

@@ -1,0 +1,265 @@
+"""The podcast feed: RSS 2.0 with the itunes, podcast, atom and content namespaces.
+
+lxml lives here and nowhere else. ``render_feed`` is a pure function of its input:
+no clock is read, so the same catalog always gives the same bytes, and
+``lastBuildDate`` is the newest episode's date.
+"""
+
+from __future__ import annotations
+
+import difflib
+import email.utils
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import quote
+
+from lxml import etree  # type: ignore[import-untyped]
+
+from listen.errors import ConfigError
+from listen.models import Channel, Episode
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
+
+FEED_NAME = "feed.xml"
+GENERATOR = "listen"
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL in this namespace."""
+
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": (
+        "Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit",
+    ),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": (
+        "Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality",
+    ),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+        "Home & Garden", "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
+        "Sports News", "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion", "Spirituality",
+    ),
+    "Science": (
+        "Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+        "Natural Sciences", "Nature", "Physics", "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships",
+    ),
+    "Sports": (
+        "Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey",
+        "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness",
+        "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}
+"""Apple Podcasts categories and their subcategories (podcasters.apple.com, 1691)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Characters XML 1.0 forbids; lxml refuses them, a stray one in a title must not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def render_feed(channel: Channel, episodes: Sequence[Episode]) -> bytes:
+    """The feed as UTF-8 bytes: newest ``channel.max_items`` episodes, newest first."""
+    category, subcategory = check_category(channel.category, channel.subcategory)
+    newest = sorted(episodes, key=_newest_first)[: max(channel.max_items, 0)]
+    rss = etree.Element("rss", version="2.0", nsmap=NAMESPACES)
+    feed = etree.SubElement(rss, "channel")
+    _add_channel(feed, channel, category, subcategory, newest)
+    for episode in newest:
+        _add_item(etree.SubElement(feed, "item"), channel, episode)
+    data: bytes = etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+def enclosure_url(channel: Channel, file_name: str) -> str:
+    """Where a file of the output folder is served: ``base_url`` + name.
+
+    Without a ``base_url`` this is the bare (relative) file name: the feed then works
+    only beside its files, and the caller should warn.
+    """
+    name = quote(file_name)
+    if not channel.base_url:
+        return name
+    return channel.base_url.rstrip("/") + "/" + name
+
+
+def feed_url(channel: Channel) -> str:
+    """The feed's own URL, or "" when there is no ``base_url`` to make it from."""
+    return enclosure_url(channel, FEED_NAME) if channel.base_url else ""
+
+
+def podcast_guid(url: str) -> str:
+    """Podcasting 2.0 ``podcast:guid``: UUIDv5 of the feed URL without scheme or end slash."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def check_category(category: str, subcategory: str = "") -> tuple[str, str]:
+    """Apple's spelling of a category and subcategory, matched ignoring case.
+
+    Raises ConfigError naming close matches, or the valid choices, when either is
+    not on Apple's list (Apple rejects a feed with an unknown category).
+    """
+    main = _match(category, list(APPLE_CATEGORIES), "category")
+    if not subcategory:
+        return main, ""
+    choices = list(APPLE_CATEGORIES[main])
+    if not choices:
+        raise ConfigError(
+            f"the podcast category {main!r} has no subcategories: remove subcategory"
+            f" {subcategory!r} from listen.toml"
+        )
+    return main, _match(subcategory, choices, f"subcategory of {main!r}")
+
+
+def _match(name: str, choices: list[str], what: str) -> str:
+    by_lower = {choice.lower(): choice for choice in choices}
+    if name.strip().lower() in by_lower:
+        return by_lower[name.strip().lower()]
+    close = difflib.get_close_matches(name.strip().lower(), list(by_lower), n=3, cutoff=0.5)
+    hint = (
+        "did you mean " + " or ".join(repr(by_lower[c]) for c in close)
+        if close
+        else "choose one of " + ", ".join(repr(c) for c in choices)
+    )
+    raise ConfigError(f"{name!r} is not an Apple Podcasts {what}: {hint} (in listen.toml)")
+
+
+def _newest_first(episode: Episode) -> tuple[timedelta, str]:
+    """The catalog's order: newest first, then by id, so ties are deterministic."""
+    return (_EPOCH - episode.pub_date, episode.id)
+
+
+def _add_channel(
+    feed: Any, channel: Channel, category: str, subcategory: str, newest: Sequence[Episode]
+) -> None:
+    _text(feed, "title", channel.title)
+    _text(feed, "link", channel.link)
+    _text(feed, "description", channel.description)
+    _text(feed, "language", channel.language)
+    _text(feed, "generator", GENERATOR)
+    if newest:
+        _text(feed, "lastBuildDate", email.utils.format_datetime(newest[0].pub_date))
+    if url := feed_url(channel):
+        _child(feed, ATOM, "link", href=url, rel="self", type="application/rss+xml")
+        _text(feed, f"{{{PODCAST}}}guid", podcast_guid(url))
+    _text(feed, f"{{{ITUNES}}}author", channel.author or channel.title)
+    _add_owner(feed, channel)
+    if channel.image:
+        _child(feed, ITUNES, "image", href=channel.image)
+    outer = _child(feed, ITUNES, "category", text=category)
+    if subcategory:
+        _child(outer, ITUNES, "category", text=subcategory)
+    _text(feed, f"{{{ITUNES}}}explicit", "true" if channel.explicit else "false")
+    _text(feed, f"{{{ITUNES}}}type", "episodic")
+
+
+def _add_owner(feed: Any, channel: Channel) -> None:
+    if not (channel.owner_name or channel.owner_email):
+        return
+    owner = etree.SubElement(feed, f"{{{ITUNES}}}owner")
+    _text(owner, f"{{{ITUNES}}}name", channel.owner_name or channel.author or channel.title)
+    if channel.owner_email:
+        _text(owner, f"{{{ITUNES}}}email", channel.owner_email)
+
+
+def _add_item(item: Any, channel: Channel, episode: Episode) -> None:
+    _text(item, "title", episode.title)
+    _text(item, "description", _plain_description(episode))
+    _add_encoded_description(item, episode)
+    if episode.link:
+        _text(item, "link", episode.link)
+    guid = _text(item, "guid", episode.guid)
+    guid.set("isPermaLink", "true" if _is_permalink(episode) else "false")
+    _text(item, "pubDate", email.utils.format_datetime(episode.pub_date))
+    _child(
+        item, None, "enclosure", url=enclosure_url(channel, episode.audio_file),
+        length=str(episode.length), type="audio/mpeg",
+    )
+    _text(item, f"{{{ITUNES}}}duration", format_duration(episode.duration))
+    _text(item, f"{{{ITUNES}}}episodeType", "full")
+    if author := episode.author or channel.author:
+        _text(item, f"{{{ITUNES}}}author", author)
+    if episode.image:
+        _child(item, ITUNES, "image", href=episode.image)
+    _add_sidecars(item, channel, episode)
+
+
+def _add_sidecars(item: Any, channel: Channel, episode: Episode) -> None:
+    if episode.transcript_file:
+        _child(
+            item, PODCAST, "transcript", url=enclosure_url(channel, episode.transcript_file),
+            type="text/vtt", language=episode.language, rel="captions",
+        )
+    if episode.chapters_file:
+        _child(
+            item, PODCAST, "chapters", url=enclosure_url(channel, episode.chapters_file),
+            type="application/json+chapters",
+        )
+
+
+def format_duration(seconds: float) -> str:
+    """``HH:MM:SS``, rounded to the nearest whole second."""
+    whole = max(int(seconds + 0.5), 0)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _plain_description(episode: Episode) -> str:
+    if not episode.link:
+        return episode.description or episode.title
+    summary = episode.description or episode.title
+    return f"{summary}\n\nRead the article: {episode.link}"
+
+
+def _add_encoded_description(item: Any, episode: Episode) -> None:
+    """The same description as HTML, so apps that show content:encoded link the article."""
+    summary = etree.Element("p")
+    summary.text = _clean(episode.description or episode.title)
+    html = etree.tostring(summary, encoding="unicode")
+    if episode.link:
+        link = etree.Element("a", href=_clean(episode.link))
+        link.text = "Read the article"
+        html += "<p>" + etree.tostring(link, encoding="unicode") + "</p>"
+    etree.SubElement(item, f"{{{CONTENT}}}encoded").text = etree.CDATA(html)
+
+
+def _is_permalink(episode: Episode) -> bool:
+    return episode.guid == episode.link and episode.link.startswith(("http://", "https://"))
+
+
+def _text(parent: Any, tag: str, value: str) -> Any:
+    element = etree.SubElement(parent, tag)
+    element.text = _clean(value)
+    return element
+
+
+def _child(parent: Any, namespace: str | None, tag: str, **attributes: str) -> Any:
+    name = f"{{{namespace}}}{tag}" if namespace else tag
+    return etree.SubElement(parent, name, {key: _clean(v) for key, v in attributes.items()})
+
+
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value)

@@ -1,0 +1,262 @@
+"""Article metadata from JSON-LD, OpenGraph, meta tags and markup (helper of ``extract``).
+
+Sources are tried from the most to the least deliberate: JSON-LD that a publisher
+writes for search engines, then OpenGraph and ``<meta>`` tags, then the markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+_ARTICLE_TYPES = re.compile(r"Article|Posting|Report|BlogPosting|WebPage|Review", re.IGNORECASE)
+_DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datePublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page says about itself; every field may be missing."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: datetime | None = None
+    site: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
+    description: str | None = None
+
+
+def read_metadata(tree: HtmlElement, page_url: str | None) -> Metadata:
+    """Collect metadata from ``tree`` (before any cleanup removes bylines or headers)."""
+    ld = _json_ld_article(tree)
+    meta = _meta_tags(tree)
+    site = _text(ld.get("publisher")) or meta.get("og:site_name") or meta.get("application-name")
+    base = page_url or ""
+    url = _first(_canonical_link(tree), meta.get("og:url"), _text(ld.get("url")))
+    image = _first(meta.get("og:image"), meta.get("twitter:image"), _image(ld.get("image")))
+    return Metadata(
+        title=_title(tree, ld, meta, site),
+        authors=_authors(tree, ld, meta),
+        date=_date(tree, ld, meta),
+        site=site,
+        language=_language(tree, ld, meta),
+        url=_absolute(base, url),
+        image=_absolute(base or (url or ""), image),
+        description=_first(
+            _text(ld.get("description")),
+            meta.get("og:description"),
+            meta.get("description"),
+            meta.get("twitter:description"),
+        ),
+    )
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _absolute(base: str, url: str | None) -> str | None:
+    if not url:
+        return None
+    joined = urljoin(base, url.strip()) if base else url.strip()
+    return joined if joined.startswith(("http://", "https://")) else None
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """``<meta>`` content by lower-cased ``property``/``name``/``itemprop``; first one wins."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+        http_equiv = (element.get("http-equiv") or "").lower()
+        if http_equiv == "content-language" and content:
+            found.setdefault("content-language", content.strip())
+    return found
+
+
+def _canonical_link(tree: HtmlElement) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in str(link.get("rel") or "").lower().split():
+            href = link.get("href")
+            return str(href) if href else None
+    return None
+
+
+# --- JSON-LD ---------------------------------------------------------------
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object whose @type looks like an article, else ``{}``."""
+    fallback: dict[str, Any] = {}
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue  # publishers ship broken JSON-LD often enough
+        for item in _ld_items(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                if "WebPage" not in kinds or "headline" in item:
+                    return item
+                fallback = fallback or item
+    return fallback
+
+
+def _ld_items(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _ld_items(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _ld_items(graph, depth + 1)
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value as text: a string, or the ``name`` of an object."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _text(value.get("url")) or _text(value.get("@id"))
+    if isinstance(value, list) and value:
+        return _image(value[0])
+    return _text(value)
+
+
+# --- fields ----------------------------------------------------------------
+
+
+def _title(
+    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], site: str | None
+) -> str | None:
+    h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
+    doc_title = next((t.text_content() for t in tree.iter("title")), None)
+    title = _first(
+        _text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"), h1, doc_title
+    )
+    return _strip_site_suffix(title, site) if title else None
+
+
+def _strip_site_suffix(title: str, site: str | None) -> str:
+    """``Night trains return | The Rail Post`` → ``Night trains return``."""
+    if not site:
+        return title
+    name = re.escape(site.strip())
+    stripped = re.sub(rf"\s+[|\-–—·:»]\s+{name}\s*$", "", title, flags=re.IGNORECASE)
+    stripped = re.sub(rf"^\s*{name}\s+[|\-–—·:»]\s+", "", stripped, flags=re.IGNORECASE)
+    return stripped or title
+
+
+def _authors(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
+    names = _ld_people(ld.get("author"))
+    if not names:
+        names = [
+            a
+            for a in (meta.get("author"), meta.get("article:author"), meta.get("dc.creator"))
+            if a and not a.startswith(("http://", "https://"))
+        ][:1]
+    if not names:
+        names = [
+            a.text_content() for a in tree.xpath('//a[@rel="author"]|//*[@itemprop="author"]')
+        ][:3]
+    return tuple(dict.fromkeys(n for raw in names for n in split_names(raw)))
+
+
+def _ld_people(value: Any) -> list[str]:
+    people = value if isinstance(value, list) else [value]
+    return [name for person in people if (name := _text(person))]
+
+
+def split_names(raw: str) -> list[str]:
+    """``By Ana Ruiz and Tom Ng`` → ``["Ana Ruiz", "Tom Ng"]``."""
+    text = re.sub(r"^\s*(by|von|par|door|por)\s+", "", " ".join(raw.split()), flags=re.IGNORECASE)
+    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", text)
+    return [p for p in parts if p and len(p) < 80 and not p.startswith("http")]
+
+
+def _date(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> datetime | None:
+    candidates = [_text(ld.get("datePublished")), _text(ld.get("dateCreated"))]
+    candidates += [meta.get(key.lower()) for key in _DATE_META]
+    candidates += [t.get("datetime") for t in tree.iter("time")][:3]
+    for value in candidates:
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time; aware when the text gives an offset."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)  # +0100 → +01:00 for Python 3.10
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        match = re.match(r"\d{4}-\d\d-\d\d", text)
+        return datetime.fromisoformat(match.group(0)) if match else None
+
+
+def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:
+    html = tree if tree.tag == "html" else next(iter(tree.iter("html")), None)
+    candidates = [
+        html.get("lang") if html is not None else None,
+        html.get("{http://www.w3.org/XML/1998/namespace}lang") if html is not None else None,
+        _text(ld.get("inLanguage")),
+        meta.get("og:locale"),
+        meta.get("content-language"),
+        meta.get("language"),
+    ]
+    for value in candidates:
+        code = iso639_1(value)
+        if code:
+            return code
+    return None
+
+
+def iso639_1(value: str | None) -> str | None:
+    """``de-DE``, ``en_US``, ``fr`` → ``de``, ``en``, ``fr``; None if it is not a language tag."""
+    if not value:
+        return None
+    match = re.match(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$", value)
+    return match.group(1).lower() if match else None

@@ -1,0 +1,313 @@
+"""What page furniture looks like: tags, roles, class/id words and short texts (for ``cleanup``).
+
+Each table maps a sign to a short, stable reason label recorded in ``Article.dropped``.
+Class and id words match whole hyphen/underscore parts, so ``ad`` matches ``ad-slot``
+but not ``header`` or ``load-more``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Tags dropped wholesale, with the reason recorded.
+TAG_REASONS = {
+    "nav": "navigation",
+    "footer": "footer",
+    "form": "form",
+    "pre": "code",
+    "iframe": "embed",
+    "embed": "embed",
+    "object": "embed",
+    "video": "embed",
+    "audio": "player",
+    "button": "button",
+    "select": "form",
+    "dialog": "popup",
+}
+SILENT_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "link", "input"}
+NEVER_BY_CLASS = {"html", "body", "main", "article", "h1"}
+# Inside running text a class names styling or a link target far more often than
+# furniture (Sphinx marks every link ``reference``); only these reasons apply there.
+INLINE_TAGS = {"a", "span", "em", "strong", "b", "i", "u", "small", "font", "abbr", "code"}
+INLINE_REASONS = {"footnote-marker", "hidden", "ad", "share", "player"}
+ROLE_REASONS = {
+    "navigation": "navigation",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "banner": "header",
+    "search": "navigation",
+    "dialog": "popup",
+    "alertdialog": "popup",
+    "doc-noteref": "footnote-marker",
+    "doc-backlink": "footnote-marker",
+    "doc-endnotes": "footnotes",
+    "doc-footnote": "footnotes",
+}
+
+
+def _tokens(*words: str) -> re.Pattern[str]:
+    """Match a class or id made of hyphen/underscore parts, one of which is a listed word."""
+    return re.compile(r"(?:^|[-_\s])(?:" + "|".join(words) + r")(?:$|[-_\s])", re.IGNORECASE)
+
+
+# Checked in order; the first match gives the reason.
+CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cookie", re.compile(r"cookie|consent|gdpr|onetrust|cmp-container", re.IGNORECASE)),
+    (
+        "footnotes",
+        _tokens("footnotes?", "endnotes?", "references", "reflist", "refs", "citations", "notes"),
+    ),
+    ("footnote-marker", _tokens("footnote-ref", "fnref", "noteref", "cite-ref")),
+    (
+        "share",
+        _tokens(
+            "share",
+            "sharing",
+            "shares",
+            "social",
+            "sharedaddy",
+            "addthis",
+            "share-?bar",
+            "sharebar",
+            "social-?links",
+            "social-?icons",
+        ),
+    ),
+    (
+        "related",
+        re.compile(
+            r"related|recommend|more-stories|read-?next|also-?read|you-?may|"
+            r"outbrain|taboola|yarpp|further-reading|more-from|popular|trending",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "newsletter",
+        re.compile(
+            r"newsletter|subscri|signup|sign-up|mailchimp|mc4wp|optin|"
+            r"paywall|membership|upsell",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "ad",
+        _tokens(
+            "ad",
+            "ads",
+            "adv",
+            "advert",
+            "adverts",
+            "advertisement",
+            "advertising",
+            "adsbygoogle",
+            "adslot",
+            "adunit",
+            "ad-?slot",
+            "ad-?container",
+            "dfp",
+            "gpt",
+            "sponsor",
+            "sponsored",
+            "promo",
+            "promoted",
+            "banner-ad",
+        ),
+    ),
+    (
+        "comments",
+        _tokens(
+            "comments?",
+            "commentlist",
+            "comment-list",
+            "disqus",
+            "disqus_thread",
+            "respond",
+            "responses",
+            "discussion",
+        ),
+    ),
+    ("breadcrumb", _tokens("breadcrumbs?", "crumbs")),
+    (
+        "navigation",
+        _tokens(
+            "nav",
+            "navbar",
+            "navigation",
+            "menu",
+            "pagination",
+            "pager",
+            "skip-link",
+            "toc",
+            "masthead",
+            "site-header",
+            "topbar",
+        ),
+    ),
+    (
+        "tags",
+        _tokens(
+            "tags",
+            "tag-?list",
+            "tagcloud",
+            "post-tags",
+            "entry-tags",
+            "tag-links",
+            "categories",
+            "cat-links",
+            "topics",
+            "keywords",
+        ),
+    ),
+    ("footer", _tokens("footer", "site-footer", "colophon", "entry-footer")),
+    (
+        "author-bio",
+        re.compile(
+            r"author-?bio|about-?the-?author|author-?box|author-?card|"
+            r"contributor-?bio",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "byline",
+        _tokens(
+            "byline",
+            "author",
+            "authors",
+            "post-author",
+            "entry-meta",
+            "post-meta",
+            "article-meta",
+            "meta",
+            "dateline",
+            "timestamp",
+            "posted-on",
+            "published",
+            "pubdate",
+            "date",
+            "time",
+            "reading-time",
+            "read-time",
+        ),
+    ),
+    (
+        "player",
+        _tokens(
+            "player",
+            "audio-player",
+            "listen",
+            "tts",
+            "speechify",
+            "text-to-speech",
+            "beyondwords",
+            "trinity-audio",
+            "audio",
+        ),
+    ),
+    ("pull-quote", _tokens("pullquote", "pull-quote", "pull", "blockquote-pull")),
+    ("credit", _tokens("credit", "credits", "photo-credit", "image-credit", "copyright")),
+    (
+        "caption",
+        _tokens("caption", "wp-caption-text", "figcaption", "image-caption", "photo-caption"),
+    ),
+    ("popup", _tokens("modal", "popup", "overlay", "lightbox")),
+    ("sidebar", _tokens("sidebar", "widget", "widgets", "rail", "aside")),
+    (
+        "hidden",
+        _tokens(
+            "screen-reader-text",
+            "sr-only",
+            "visually-hidden",
+            "visuallyhidden",
+            "hidden",
+            "print-only",
+        ),
+    ),
+)
+# Reasons a wrapper may match by accident (``post-meta-wrapper``): only short elements.
+SHORT_ONLY = {
+    "byline": 250,
+    "player": 200,
+    "credit": 250,
+    "caption": 600,
+    "hidden": 300,
+    "popup": 1000,
+}
+
+TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "ad",
+        re.compile(
+            r"^(advertisement|advertising|anzeige|werbung|publicit[ée]|annonce|"
+            r"sponsored( content)?|ad|ads|(story|article) continues below"
+            r"( advertisement)?|continue reading (below|the main story))\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "player",
+        re.compile(
+            r"^(listen to (this|the) (article|story|post)|audio version|"
+            r"hear this (article|story)|listen now|play audio|"
+            r"[ée]couter (l'|cet )article|artikel (anh[öo]ren|vorlesen)|"
+            r"diesen artikel anh[öo]ren)\W*(\(?\d+(:\d\d)?\s*"
+            r"(min|mins|minutes?|minuten)\.?\)?)?\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "related",
+        re.compile(
+            r"^(read more|continue reading|read next|read also|more stories|"
+            r"related( (posts|articles|stories))?|you (may|might) also like|"
+            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "share",
+        re.compile(
+            r"^(share( this( article| story| post)?)?|share on \w+|tweet|"
+            r"copy link|teilen|partager)\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "newsletter",
+        re.compile(
+            r"^((subscribe|sign up)( now| for free| today)?|"
+            r"thanks for reading .{0,80}subscribe.*)\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "credit",
+        re.compile(
+            r"^\(?(photo|photograph|image|illustration|credit|foto|bild|"
+            r"photo credit|cr[ée]dit photo)s?\s*(:|©|by\b)|^©",
+            re.IGNORECASE,
+        ),
+    ),
+)
+TEXT_TAGS = {
+    "p",
+    "div",
+    "span",
+    "a",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "small",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "section",
+    "aside",
+    "figcaption",
+    "font",
+}
+MARKER_TEXT = re.compile(r"^\s*(\[?\(?\d{1,3}\)?\]?|\[?[a-z*†‡]\]?|↩\ufe0f?|\^)\s*$")
+FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNORECASE)

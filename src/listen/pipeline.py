@@ -1,0 +1,372 @@
+"""The stages, wired in order: one source in, one audio edition out.
+
+    1. load      source → Page
+    2. extract   Page → Article
+    3. script    Article → Script (normalised for speech, with chapters)
+    4. synth     Script → takes: each sentence spoken, mastered and MP3-encoded, cached
+    5. master    takes → Program (the timeline: cues and chapters)
+    6. tags      Program → ID3v2.4 tag (cover, chapters, transcript)
+    7. encode    tag + frames → <slug>.mp3, written atomically
+    8. sidecars  Program → <slug>.vtt, <slug>.chapters.json (and .srt)
+    9. publish   Episode → catalog row and feed.xml
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from listen import __version__
+from listen.config import Settings, Show, channel_for
+from listen.cover import make_cover, square_cover
+from listen.encode import encode_take, write_mp3
+from listen.errors import ListenError
+from listen.extract import extract_article
+from listen.fsutil import atomic_writer, write_atomic
+from listen.lexicon import load_lexicon
+from listen.load import fetch_bytes, load_page
+from listen.master import assemble, load_bumper, master_take
+from listen.models import (
+    Article,
+    EncodedTake,
+    Episode,
+    EpisodeTags,
+    Program,
+    Script,
+    VoiceProfile,
+)
+from listen.publish import list_episodes, publish, rebuild
+from listen.script import ScriptOptions, build_script
+from listen.sidecars import render_chapters_json, render_srt, render_vtt
+from listen.synth import synthesize
+from listen.tags import render_id3
+from listen.voices import load_profile
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+SAMPLE_RATE = 44100
+SHOW_COVER = "cover.jpg"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TakeFinisher:
+    """Masters one take and encodes it to MP3 frames, inside a synthesis worker.
+
+    Picklable, so each worker process runs it right after synthesis; its ``key``
+    enters the cache key, so changing loudness or bitrate re-renders.
+    """
+
+    loudness: float
+    true_peak: float
+    bitrate: int = 64
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def key(self) -> str:
+        return f"master1:{self.loudness}:{self.true_peak}:{self.bitrate}:{self.sample_rate}"
+
+    def __call__(self, audio: AudioSegment, pause_ms: int) -> EncodedTake:
+        pcm, speech = master_take(
+            audio,
+            pause_ms=pause_ms,
+            loudness=self.loudness,
+            true_peak=self.true_peak,
+            sample_rate=self.sample_rate,
+        )
+        return encode_take(
+            pcm, speech_samples=speech, sample_rate=self.sample_rate, bitrate=self.bitrate
+        )
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What one render produced, for the CLI's summary."""
+
+    source: str
+    status: str
+    """``rendered`` or ``unchanged``."""
+    mp3: Path
+    episode: Episode
+    warnings: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+@dataclass
+class RenderHooks:
+    """Callbacks the CLI uses to show progress; all optional."""
+
+    on_stage: Callable[[str], None] = field(default=lambda _stage: None)
+    on_takes: Progress | None = None
+
+
+def prepare_script(
+    source: str, settings: Settings, *, stdin: BinaryIO | None = None
+) -> tuple[Script, VoiceProfile]:
+    """Stages 1–3: what will be said, and by which voice."""
+    page = load_page(source, stdin=stdin)  # 1.
+    article = extract_article(  # 2.
+        page, rules=settings.sites, keep_captions=settings.keep_captions
+    )
+    profile = load_profile(settings.voice, article.language, settings.voices_dir)
+    lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
+    options = ScriptOptions(
+        intro=settings.intro,
+        outro=settings.outro,
+        outro_text=settings.outro_text,
+        lexicon=lexicon,
+    )
+    return build_script(article, options), profile  # 3.
+
+
+def render(
+    source: str,
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    hooks: RenderHooks | None = None,
+    force: bool = False,
+) -> RenderResult:
+    """Render one source into ``settings.out_dir``; skip it when nothing changed."""
+    hooks = hooks or RenderHooks()
+    hooks.on_stage("reading")
+    script, profile = prepare_script(source, settings, stdin=stdin)
+    article = script.article
+    out = settings.out_dir
+    episode_id = article.url or _source_id(source)
+    finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
+    fingerprint = _fingerprint(script, profile, finisher, settings)
+    slug = _unique_slug(out, slugify(article.title), episode_id)
+    mp3_path = out / f"{slug}.mp3"
+    previous = _previous(out, episode_id)
+    if not force and previous and previous.fingerprint == fingerprint and mp3_path.is_file():
+        return RenderResult(source, "unchanged", mp3_path, previous)
+
+    hooks.on_stage("speaking")
+    takes = synthesize(  # 4.
+        script, profile, finish=finisher, cache=_cache(settings), jobs=settings.jobs,
+        on_progress=hooks.on_takes,
+    )
+    hooks.on_stage("mastering")
+    intro, outro = _bumpers(settings, profile)
+    program = assemble(script, takes, intro=intro, outro=outro)  # 5.
+    cover, cover_warning = _episode_cover(article)
+    tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
+    ordered = [t for t in (intro,) if t] + [t for seg in takes for t in seg]
+    ordered += [t for t in (outro,) if t]
+    with atomic_writer(mp3_path) as handle:  # 7.
+        handle.write(tag)
+        write_mp3(handle, ordered, program)
+    sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
+    hooks.on_stage("publishing")
+    cover_url = _ensure_show_cover(out, article, settings)
+    channel, warnings = channel_for(settings, article, cover_url)
+    episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
+    episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
+    if cover_warning:
+        warnings.append(cover_warning)
+    return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
+                        (mp3_path, *sidecars.values()))
+
+
+def slugify(title: str, max_length: int = 80) -> str:
+    """ASCII, lower-case, hyphenated; the same title always gives the same slug."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    slug = slug[:max_length].rstrip("-")
+    return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
+
+
+def _source_id(source: str) -> str:
+    if source == "-" or source.startswith(("http://", "https://")):
+        return source
+    return Path(source).resolve().as_uri()
+
+
+def _unique_slug(out: Path, slug: str, episode_id: str) -> str:
+    """Keep the title's slug unless another article already owns that file name."""
+    for episode in _safe_list(out):
+        if episode.audio_file == f"{slug}.mp3" and episode.id != episode_id:
+            return f"{slug}-{hashlib.sha1(episode_id.encode()).hexdigest()[:6]}"
+    return slug
+
+
+def _previous(out: Path, episode_id: str) -> Episode | None:
+    return next((e for e in _safe_list(out) if e.id == episode_id), None)
+
+
+def _safe_list(out: Path) -> list[Episode]:
+    if not (out / "catalog.sqlite").exists():
+        return []
+    return list_episodes(out)
+
+
+def _fingerprint(
+    script: Script, profile: VoiceProfile, finisher: TakeFinisher, settings: Settings
+) -> str:
+    payload = {
+        "speech": [[s.speech for s in seg.sentences] for seg in script.segments],
+        "text": [seg.text for seg in script.segments],
+        "chapters": script.chapters,
+        "profile": asdict(profile),
+        "finish": finisher.key,
+        "bumpers": [str(settings.intro_audio), str(settings.outro_audio)],
+        "meta": [script.article.title, script.article.authors, str(script.article.date)],
+        "version": __version__,
+    }
+    blob = json.dumps(payload, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _cache(settings: Settings):  # type: ignore[no-untyped-def]
+    from listen.cache import TakeCache, default_cache_dir
+
+    if not settings.use_cache:
+        return None
+    return TakeCache(settings.cache_dir or default_cache_dir())
+
+
+def _bumpers(
+    settings: Settings, profile: VoiceProfile
+) -> tuple[EncodedTake | None, EncodedTake | None]:
+    def bumper(path: Path | None, pause_ms: int) -> EncodedTake | None:
+        if path is None:
+            return None
+        pcm = load_bumper(path, loudness=profile.loudness, true_peak=profile.true_peak,
+                          sample_rate=SAMPLE_RATE)
+        silence_samples = SAMPLE_RATE * pause_ms // 1000
+        import numpy as np
+
+        padded = np.concatenate([pcm, np.zeros(silence_samples, dtype=pcm.dtype)])
+        return encode_take(padded, speech_samples=len(pcm), sample_rate=SAMPLE_RATE,
+                           bitrate=settings.bitrate)
+
+    return bumper(settings.intro_audio, 500), bumper(settings.outro_audio, 0)
+
+
+def _episode_cover(article: Article) -> tuple[bytes, str]:
+    """The article's lead image made square, else a generated title card."""
+    if article.image:
+        try:
+            data, _type = fetch_bytes(article.image)
+            return square_cover(data), ""
+        except ListenError as exc:
+            note = f"lead image not used ({exc}); a generated cover was embedded instead"
+            return make_cover(article.title, article.site or ""), note
+    return make_cover(article.title, article.site or ""), ""
+
+
+def _ensure_show_cover(out: Path, article: Article, settings: Settings) -> str:
+    """Generate a square show cover once, unless the publisher names one."""
+    if settings.show.image:
+        return settings.show.image
+    path = out / SHOW_COVER
+    if not path.exists():
+        name = settings.show.title or article.site or "listen"
+        write_atomic(path, make_cover(name, "Audio edition", size=1400))
+    base = settings.show.base_url
+    return (base.rstrip("/") + "/" + SHOW_COVER) if base else SHOW_COVER
+
+
+def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes) -> EpisodeTags:
+    article = script.article
+    transcript = "\n\n".join(seg.text for seg in script.segments)
+    return EpisodeTags(
+        title=article.title,
+        authors=article.authors,
+        album=article.site or article.title,
+        date=article.date,
+        language=article.language,
+        description=article.description or _first_paragraph(script),
+        url=article.url,
+        transcript=transcript,
+        voice=profile.name,
+        cover=cover,
+        generator=f"listen {__version__}",
+    )
+
+
+def _first_paragraph(script: Script) -> str:
+    for seg in script.segments:
+        if seg.kind.value == "paragraph":
+            return seg.text
+    return script.article.title
+
+
+def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[str, Path]:
+    files = {
+        "vtt": (out / f"{slug}.vtt", render_vtt(program)),
+        "chapters": (out / f"{slug}.chapters.json", render_chapters_json(program)),
+    }
+    if srt:
+        files["srt"] = (out / f"{slug}.srt", render_srt(program))
+    for path, text in files.values():
+        write_atomic(path, text.encode("utf-8"))
+    return {name: path for name, (path, _text) in files.items()}
+
+
+def _episode(
+    article: Article,
+    episode_id: str,
+    mp3: Path,
+    program: Program,
+    sidecars: dict[str, Path],
+    fingerprint: str,
+) -> Episode:
+    from listen.catalog import guid_for
+
+    return Episode(
+        id=episode_id,
+        guid=guid_for(episode_id),
+        title=article.title,
+        link=article.url or "",
+        description=article.description or "",
+        pub_date=article.date or datetime.now(timezone.utc).replace(microsecond=0),
+        audio_file=mp3.name,
+        length=mp3.stat().st_size,
+        duration=program.duration,
+        author=article.byline,
+        image=article.image or "",
+        transcript_file=sidecars["vtt"].name,
+        chapters_file=sidecars["chapters"].name,
+        language=article.language,
+        fingerprint=fingerprint,
+    )
+
+
+def render_many(
+    sources: Sequence[str], settings: Settings, **kwargs: object
+) -> list[RenderResult | ListenError]:
+    """Render each source in turn, continuing past failures."""
+    results: list[RenderResult | ListenError] = []
+    for source in sources:
+        try:
+            results.append(render(source, settings, **kwargs))  # type: ignore[arg-type]
+        except ListenError as exc:
+            results.append(exc)
+    return results
+
+
+def rebuild_feed(settings: Settings) -> Path:
+    """Render feed.xml again from the catalog: the channel of the last render, with
+    whatever the current listen.toml sets ([show]) on top."""
+    from listen.catalog import Catalog
+
+    out = settings.out_dir
+    with Catalog.in_folder(out) as catalog:
+        stored = catalog.saved_channel()
+    if stored is None:
+        raise ListenError(f"no feed to rebuild in {out}: render an article there first")
+    defaults = Show()
+    changes = {f.name: getattr(settings.show, f.name) for f in fields(Show)
+               if getattr(settings.show, f.name) != getattr(defaults, f.name)}
+    return rebuild(out, replace(stored, **changes))

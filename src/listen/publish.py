@@ -1,0 +1,168 @@
+"""Publishing: keep the catalog and ``feed.xml`` of an output folder in step.
+
+Every change runs under an exclusive lock on ``<out>/.listen.lock``, so two renders
+into one folder take turns and both land their items. Within the lock, one catalog
+transaction spans the whole change: the row is written, the feed is rendered from
+the catalog and replaced atomically, and only then does the transaction commit.
+
+So a crash (even SIGKILL) at any point leaves a feed that parses and holds every
+item the catalog holds: before the feed's rename, both are as they were; between
+the rename and the commit, the feed also carries the episode being published, whose
+files are already in place (the pipeline writes them first), and the next publish
+renders the feed from the catalog again. A killed writer may leave a
+``.feed.xml.*.tmp`` file behind; the next publish sweeps those older than a minute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from listen.catalog import CATALOG_NAME, Catalog
+from listen.errors import FeedError
+from listen.feed import FEED_NAME, check_category, render_feed
+from listen.fsutil import write_atomic
+from listen.models import Channel, Episode
+
+LOCK_NAME = ".listen.lock"
+STALE_TEMP_SECONDS = 60.0
+
+
+def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = False) -> Episode:
+    """Add or replace ``episode`` in the catalog and feed of ``out_dir``; return it as stored.
+
+    Call it after the episode's files are written. ``dated`` is True when
+    ``episode.pub_date`` is the article's own date; otherwise a re-render keeps the
+    first render's date (see ``Catalog.upsert``). The enclosure length is taken
+    from the audio file on disk.
+    """
+    check_category(channel.category, channel.subcategory)  # before touching the catalog
+    with folder_lock(out_dir):
+        # Under the lock: if two renders of one article raced, this is the file that won.
+        episode = _with_file_length(out_dir, episode)
+        sweep_stale_temp_files(out_dir)
+        with Catalog.in_folder(out_dir) as catalog, catalog.transaction():
+            stored = catalog.upsert(episode, dated=dated)
+            _write_feed(out_dir, channel, catalog)
+    return stored
+
+
+def unpublish(out_dir: Path, id: str) -> bool:
+    """Take an article out of the catalog and feed (its files stay); True if it was there.
+
+    The feed is rendered with the channel it was last rendered with, kept in the catalog.
+    """
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
+        if not catalog.remove(id):
+            return False
+        if channel := catalog.saved_channel():
+            _write_feed(out_dir, channel, catalog)
+    return True
+
+
+def rebuild(out_dir: Path, channel: Channel) -> Path:
+    """Render ``feed.xml`` again from the catalog, e.g. after changing listen.toml."""
+    check_category(channel.category, channel.subcategory)
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
+        _write_feed(out_dir, channel, catalog)
+    return out_dir / FEED_NAME
+
+
+def list_episodes(out_dir: Path) -> list[Episode]:
+    """Every episode in the catalog of ``out_dir``, newest first."""
+    with _existing_catalog(out_dir) as catalog:
+        return catalog.episodes()
+
+
+@contextlib.contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the exclusive publishing lock of ``out_dir``; waits while another holds it.
+
+    The operating system drops the lock when its holder dies, so no stale lock can
+    outlive a killed render. (``flock`` may not lock across machines on NFS.)
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_NAME, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise FeedError(f"cannot lock {out_dir / LOCK_NAME}: {exc.strerror or exc}") from exc
+    with handle:
+        _lock(handle.fileno())
+        try:
+            yield
+        finally:
+            _unlock(handle.fileno())
+
+
+def sweep_stale_temp_files(out_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Delete ``.feed.xml.*.tmp`` files a killed publish left; return what was deleted.
+
+    Called under the lock, when no feed write of ours is running; the age test
+    spares a writer that does not take the lock.
+    """
+    deadline = time.time() - older_than
+    swept = []
+    for temp in out_dir.glob(f".{FEED_NAME}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < deadline:
+                temp.unlink()
+                swept.append(temp)
+    return swept
+
+
+def _write_feed(out_dir: Path, channel: Channel, catalog: Catalog) -> None:
+    """Render the feed from the catalog (inside its transaction) and replace feed.xml."""
+    catalog.save_channel(channel)
+    write_atomic(out_dir / FEED_NAME, render_feed(channel, catalog.episodes(channel.max_items)))
+
+
+@contextlib.contextmanager
+def _existing_catalog(out_dir: Path) -> Iterator[Catalog]:
+    if not (out_dir / CATALOG_NAME).is_file():
+        raise FeedError(
+            f"no catalog in {out_dir}: render an article there first, or point --out"
+            " at the folder you render into"
+        )
+    with Catalog.in_folder(out_dir) as catalog:
+        yield catalog
+
+
+def _with_file_length(out_dir: Path, episode: Episode) -> Episode:
+    """The episode with its enclosure length read from disk; its files must exist."""
+    for name in (episode.audio_file, episode.transcript_file, episode.chapters_file):
+        if name and not (out_dir / name).is_file():
+            raise FeedError(
+                f"{out_dir / name} is missing: publish an episode after writing its files"
+            )
+    size = (out_dir / episode.audio_file).stat().st_size
+    return episode if size == episode.length else dataclasses.replace(episode, length=size)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        while True:  # LK_LOCK gives up after 10 s; keep waiting as flock does
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

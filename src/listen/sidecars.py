@@ -1,0 +1,62 @@
+"""Files beside the MP3: a WebVTT and an SRT transcript, Podcasting 2.0 chapters.
+
+Pure functions from a ``Program`` to text; the pipeline writes them atomically.
+"""
+
+from __future__ import annotations
+
+import json
+
+from listen.models import Cue, Program
+
+CHAPTERS_VERSION = "1.2.0"
+
+
+def _clock(seconds: float, separator: str) -> str:
+    """``HH:MM:SS.mmm`` (or with ``,`` for SRT), rounded to the millisecond."""
+    total_ms = max(0, round(seconds * 1000))
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _vtt_text(text: str) -> str:
+    """Cue text escaped for WebVTT: ``&``, ``<`` and ``>`` (so ``-->`` cannot appear)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _timing(cue: Cue, separator: str) -> str:
+    return f"{_clock(cue.start, separator)} --> {_clock(cue.end, separator)}"
+
+
+def render_vtt(program: Program) -> str:
+    """A WebVTT transcript: one numbered cue per sentence."""
+    blocks = ["WEBVTT"]
+    for number, cue in enumerate(program.cues, start=1):
+        blocks.append(f"{number}\n{_timing(cue, '.')}\n{_vtt_text(_one_line(cue.text))}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_srt(program: Program) -> str:
+    """The same transcript as SubRip (``,`` before the milliseconds)."""
+    blocks = [
+        f"{number}\n{_timing(cue, ',')}\n{_one_line(cue.text)}"
+        for number, cue in enumerate(program.cues, start=1)
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """A blank line would end the cue early: keep each sentence on one line."""
+    return " ".join(text.split())
+
+
+def render_chapters_json(program: Program) -> str:
+    """Podcasting 2.0 JSON chapters (``startTime``/``endTime`` in seconds)."""
+    chapters = [
+        {"startTime": round(mark.start, 3), "endTime": round(mark.end, 3), "title": mark.title}
+        for mark in program.chapters
+    ]
+    document = {"version": CHAPTERS_VERSION, "chapters": chapters}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,196 @@
+"""Extraction over realistic pages: what a listener hears, what is left out, the metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomllib
+
+from listen.errors import ConfigError, ExtractError
+from listen.extract import extract_article, find_rule
+from listen.load import load_page
+from listen.models import Article, BlockKind, Page, SiteRule
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((FIXTURES / "expected.toml").read_text())
+EXAMPLE = Path(__file__).parent.parent / "examples" / "night-trains.html"
+
+
+def _extract(name: str, **kwargs: Any) -> Article:
+    return extract_article(load_page(str(FIXTURES / f"{name}.html")), **kwargs)
+
+
+def _text(article: Article) -> str:
+    return "\n".join(block.text for block in article.blocks)
+
+
+def _page(html: str, url: str | None = None) -> Page:
+    return Page(html, "test.html", url, datetime.now(timezone.utc), "utf-8")
+
+
+def test_every_fixture_has_expectations() -> None:
+    pages = {p.stem for p in FIXTURES.glob("*.html")}
+    assert pages == set(EXPECTED)
+    assert len(pages) >= 11
+
+
+@pytest.fixture(params=sorted(EXPECTED), name="case")
+def _case(request: pytest.FixtureRequest) -> tuple[Article, dict[str, Any]]:
+    return _extract(request.param), EXPECTED[request.param]
+
+
+def test_article_text_is_there_in_reading_order(case: tuple[Article, dict[str, Any]]) -> None:
+    article, expected = case
+    text = _text(article)
+    position = 0
+    for wanted in expected["must_contain"]:
+        found = text.find(wanted, position)
+        assert found >= 0, f"missing or out of order: {wanted!r}"
+        position = found + len(wanted)
+
+
+def test_furniture_is_left_out(case: tuple[Article, dict[str, Any]]) -> None:
+    article, expected = case
+    text = _text(article)
+    for unwanted in expected["must_not_contain"]:
+        assert unwanted not in text
+
+
+def test_metadata(case: tuple[Article, dict[str, Any]]) -> None:
+    article, expected = case
+    assert article.title == expected["title"]
+    assert article.authors == tuple(expected["authors"])
+    assert article.language == expected["language"]
+    if "date" in expected:
+        date = expected["date"]
+        assert article.date == (datetime.fromisoformat(date) if date else None)
+    for field in ("site", "url", "image"):
+        if field in expected:
+            assert getattr(article, field) == expected[field]
+
+
+def test_no_block_is_empty_or_padded(case: tuple[Article, dict[str, Any]]) -> None:
+    article, _ = case
+    for block in article.blocks:
+        assert block.text and block.text == " ".join(block.text.split())
+        assert (block.level in range(1, 7)) == (block.kind is BlockKind.HEADING)
+
+
+def test_listicle_items_are_list_items() -> None:
+    article = _extract("listicle")
+    assert [b.kind.value for b in article.blocks] == EXPECTED["listicle"]["kinds"]
+
+
+def test_a_pull_quote_repeating_the_text_is_heard_once() -> None:
+    text = _text(_extract("pullquotes"))
+    for phrase in EXPECTED["pullquotes"]["once"]:
+        assert text.count(phrase) == 1
+
+
+def test_keep_captions_keeps_captions_but_not_credits() -> None:
+    text = _text(_extract("pullquotes", keep_captions=True))
+    assert "A frame of capped honey, ready for extraction in late August." in text
+    assert "Photo by Nadia Kowalczyk" not in text
+
+
+def test_what_is_left_out_is_recorded_with_a_reason() -> None:
+    article = _extract("wordpress")
+    reasons = {d.reason for d in article.dropped}
+    assert {
+        "player",
+        "share",
+        "ad",
+        "footnote-marker",
+        "footnotes",
+        "related",
+        "newsletter",
+        "comments",
+        "footer",
+        "byline",
+    } <= reasons
+    assert all(d.text for d in article.dropped)
+
+
+def test_the_example_page_extracts_cleanly() -> None:
+    article = extract_article(load_page(str(EXAMPLE)))
+    text = _text(article)
+    words = len(text.split())
+    assert 700 <= words <= 900
+    assert [b.text for b in article.blocks if b.kind is BlockKind.HEADING] == [
+        "A comeback built on a simple promise",
+        "The shortage nobody planned for",
+        "What would make it last",
+    ]
+    assert "some of them with only three departures a week, others every night of the year." in text
+    for junk in (
+        "Listen to the article",
+        "Advertisement",
+        "[1]",
+        "Read more",
+        "Sign up",
+        "cookies",
+        "Operator annual reports",
+        "All rights reserved",
+        "Photo: Jonas",
+    ):
+        assert junk not in text
+    assert article.authors == ("Marta Lindqvist",)
+    assert article.site == "The Platform"
+    assert article.date == datetime.fromisoformat("2025-10-14T06:00:00+02:00")
+    assert article.url == "https://theplatform.example/2025/10/night-trains-are-back/"
+    assert article.image and article.image.endswith("sleeper-at-dusk-1200x675.jpg")
+
+
+def test_language_is_detected_when_the_page_does_not_say() -> None:
+    sentence = "Der Zug fährt heute Abend um neun Uhr ab, und wir sind froh, dass er pünktlich ist."
+    html = "<html><body><article>" + f"<p>{sentence}</p>" * 3 + "</article></body></html>"
+    assert extract_article(_page(html)).language == "de"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        "<html><body><script>var a = 1;</script></body></html>",
+    ],
+)
+def test_a_page_without_article_text_says_what_to_do(html: str) -> None:
+    with pytest.raises(ExtractError, match="no article text found in test.html"):
+        extract_article(_page(html))
+
+
+SITE = """<html><body>
+<div class="promo-box"><p>Buy our mugs, they are the finest mugs in the whole wide world.</p></div>
+<div class="story-text">
+<p>The council met on Monday to discuss the new cycle lanes on Harbour Street.</p>
+<p class="kicker">Paid partner content appears below this line today.</p>
+</div></body></html>"""
+
+
+def test_site_rule_keep_and_skip() -> None:
+    rules = {"example.org": SiteRule(keep=(".story-text",), skip=(".kicker",))}
+    article = extract_article(_page(SITE, "https://news.example.org/a/1"), rules=rules)
+    assert (
+        _text(article)
+        == "The council met on Monday to discuss the new cycle lanes on Harbour Street."
+    )
+    assert any(d.reason == "site-rule" for d in article.dropped)
+
+
+def test_site_rule_matches_host_subdomain_and_canonical() -> None:
+    rule = SiteRule(skip=("x",))
+    assert find_rule({"example.org": rule}, "https://www.example.org/a", None) is rule
+    assert find_rule({"example.org": rule}, None, "https://example.org/a") is rule
+    assert find_rule({"example.org": rule}, "https://notexample.org/a", None) is None
+
+
+def test_a_bad_selector_in_a_site_rule_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="listen.toml"):
+        extract_article(
+            _page(SITE, "https://example.org/"), rules={"example.org": SiteRule(keep=("div[",))}
+        )

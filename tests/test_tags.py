@@ -1,0 +1,132 @@
+"""The ID3v2.4 tag, reopened with mutagen and read by ffmpeg as a player would."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from mutagen.id3 import ID3, CTOCFlags
+from mutagen.mp3 import MP3
+
+from listen.cover import make_cover
+from listen.encode import FRAME_SAMPLES, encode_take, write_mp3
+from listen.models import ChapterMark, Cue, EpisodeTags, Program
+from listen.tags import language_code, read_tags, render_id3
+
+RATE = 44100
+
+
+def episode_tags() -> EpisodeTags:
+    return EpisodeTags(
+        title="Why Ships Wait",
+        authors=("Ada Lovelace", "Grace Hopper"),
+        album="Example Weekly",
+        date=datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc),
+        language="en",
+        description="A look at port congestion.",
+        url="https://example.com/ships",
+        transcript="Why Ships Wait. Ports are busy. Very busy.",
+        voice="joe",
+        cover=make_cover("Why Ships Wait", "Example Weekly", size=300),
+    )
+
+
+def write_episode(path: Path) -> Program:
+    rng = np.random.default_rng(0)
+    pcm = (rng.standard_normal(RATE * 3) * 2000).astype(np.int16)
+    takes = [encode_take(pcm, speech_samples=len(pcm)) for _ in range(4)]
+    frames = sum(t.frames for t in takes)
+    duration = (frames * FRAME_SAMPLES - takes[0].lead_samples) / RATE
+    chapters = (
+        ChapterMark(0.0, 3.0, "Why Ships Wait"),
+        ChapterMark(3.0, 7.5, "The queue"),
+        ChapterMark(7.5, duration, "What next"),
+    )
+    program = Program((Cue(0.0, 2.9, "Why Ships Wait."),), chapters, duration, frames, RATE, 64)
+    with path.open("wb") as handle:
+        handle.write(render_id3(episode_tags(), program))
+        write_mp3(handle, takes, program)
+    return program
+
+
+@pytest.fixture(scope="module")
+def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Program]:
+    path = tmp_path_factory.mktemp("tags") / "episode.mp3"
+    return path, write_episode(path)
+
+
+def test_every_frame_reopens(episode: tuple[Path, Program]) -> None:
+    path, _ = episode
+    tag = ID3(str(path))
+    assert tag.version == (2, 4, 0)
+    assert str(tag["TIT2"]) == "Why Ships Wait"
+    assert tag["TPE1"].text == ["Ada Lovelace", "Grace Hopper"]
+    assert str(tag["TALB"]) == "Example Weekly"
+    assert str(tag["TDRC"]) == "2026-03-14"
+    assert str(tag["TLAN"]) == "eng"
+    assert tag.getall("COMM")[0].text == ["A look at port congestion."]
+    assert tag.getall("WOAS")[0].url == "https://example.com/ships"
+    assert str(tag["TCON"]) == "Podcast"
+    assert tag.getall("USLT")[0].text.startswith("Why Ships Wait. Ports")
+    assert tag["TXXX:generator"].text == ["listen"] and tag["TXXX:voice"].text == ["joe"]
+    cover = tag.getall("APIC")[0]
+    assert cover.type == 3 and cover.mime == "image/jpeg" and cover.data[:2] == b"\xff\xd8"
+
+
+def test_chapters_are_ordered_and_inside_the_programme(episode: tuple[Path, Program]) -> None:
+    path, program = episode
+    tag = ID3(str(path))
+    toc = tag.getall("CTOC")[0]
+    assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
+    chapters = [tag[f"CHAP:{element}"] for element in toc.child_element_ids]
+    starts = [c.start_time for c in chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert chapters[-1].end_time == round(program.duration * 1000)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == [
+        "Why Ships Wait",
+        "The queue",
+        "What next",
+    ]
+
+
+def test_the_tag_does_not_disturb_the_audio(episode: tuple[Path, Program]) -> None:
+    path, program = episode
+    assert MP3(str(path)).info.length == pytest.approx(program.duration, abs=0.05)
+
+
+def test_ffmpeg_reads_the_chapters(episode: tuple[Path, Program]) -> None:
+    path, _ = episode
+    result = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert result.stderr == ""
+    chapters = sorted(ffmetadata_chapters(result.stdout))
+    assert [title for _, _, title in chapters] == ["Why Ships Wait", "The queue", "What next"]
+    # ffmpeg counts from before the 25 ms encoder delay it skips: within 50 ms is exact enough
+    assert [start for start, _, _ in chapters] == pytest.approx([0.0, 3.0, 7.5], abs=0.05)
+
+
+def ffmetadata_chapters(text: str) -> list[tuple[float, float, str]]:
+    found = []
+    for block in text.split("[CHAPTER]")[1:]:
+        fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
+        found.append((int(fields["START"]) / 1000, int(fields["END"]) / 1000, fields["title"]))
+    return found
+
+
+def test_read_tags_summarises(episode: tuple[Path, Program]) -> None:
+    summary = read_tags(episode[0])
+    assert summary["text"]["TIT2"] == "Why Ships Wait" and summary["has_cover"]
+    assert [title for _, _, title in summary["chapters"]][1] == "The queue"
+
+
+@pytest.mark.parametrize(
+    ("given", "code"), [("en", "eng"), ("de-AT", "deu"), ("fra", "fra"), ("xx", "und")]
+)
+def test_language_codes(given: str, code: str) -> None:
+    assert language_code(given) == code
