@@ -78,9 +78,12 @@ def child(minutes: float, out: Path) -> dict[str, float]:
     )
     chapters = tuple(f"Part {c}" for c in range(segments[-1].chapter + 1))
     script = Script(Article("Bench", ()), segments, chapters)
-    grouped, stream = [], takes()
-    for p in paragraphs:
-        grouped.append([next(stream) for _ in p])  # metadata pass: frames only are kept
+    first = next(takes())  # assemble reads the bitrate from the first take's bytes
+    grouped = [
+        [EncodedTake(b"", frames, 44100, speech, lead) for _, _, frames, speech, lead in p]
+        for p in paragraphs
+    ]  # the timeline needs frame counts only: no frames are held
+    grouped[0][0] = first
     program = assemble(script, grouped)
     del grouped
     with out.open("wb") as handle:

@@ -26,12 +26,21 @@ needs_piper = pytest.mark.skipif(
 )
 
 
-def espeak(**fields: object) -> VoiceProfile:
-    return VoiceProfile(name="test", engine="pyttsx3", **{"voice": "gmw/en-us", **fields})
+def espeak(voice: str = "gmw/en-us", rate: float = 1.0) -> VoiceProfile:
+    return VoiceProfile(name="test", engine="pyttsx3", voice=voice, rate=rate)
 
 
-def joe(**fields: object) -> VoiceProfile:
-    return VoiceProfile(name="test", engine="piper", **fields)  # type: ignore[arg-type]
+def joe(voice: str = "", rate: float = 1.0) -> VoiceProfile:
+    return VoiceProfile(name="test", engine="piper", voice=voice, rate=rate)
+
+
+def write_wav(path: Path, pcm: bytes) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(22050)
+        wav.writeframes(pcm)
+    return path
 
 
 # --- registry -------------------------------------------------------------------------
@@ -144,8 +153,8 @@ def test_espeak_picks_the_voice_of_the_profile_language() -> None:
 
 
 def test_espeak_refuses_an_unknown_voice_by_name() -> None:
-    with pytest.raises(UnknownVoice, match="klingon"):
-        Pyttsx3Engine().synthesize("Hello.", espeak(voice="klingon"))
+    with pytest.raises(UnknownVoice, match="no-such-voice"):
+        Pyttsx3Engine().synthesize("Hello.", espeak(voice="no-such-voice"))
     with pytest.raises(UnknownVoice, match="tlh"):
         Pyttsx3Engine().synthesize("Hello.", VoiceProfile("x", "pyttsx3", language="tlh"))
 
@@ -166,15 +175,9 @@ def test_a_header_only_or_missing_wav_is_a_bad_take(tmp_path: Path) -> None:
 
     with pytest.raises(_BadTake, match="no file"):
         _read_checked(tmp_path / "missing.wav", "Hello.", 1.0)
-    empty = tmp_path / "empty.wav"
-    with wave.open(str(empty), "wb") as wav:
-        wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(22050)
     with pytest.raises(_BadTake, match="no audio"):
-        _read_checked(empty, "Hello.", 1.0)
-    short = tmp_path / "short.wav"
-    with wave.open(str(short), "wb") as wav:
-        wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(22050)
-        wav.writeframes(b"\1\0" * 2205)  # 100 ms for a 60-letter sentence
+        _read_checked(write_wav(tmp_path / "empty.wav", b""), "Hello.", 1.0)
+    short = write_wav(tmp_path / "short.wav", b"\1\0" * 2205)  # 100 ms for 65 letters
     with pytest.raises(_BadTake, match="too short"):
         _read_checked(short, SENTENCE, 1.0)
 
@@ -200,7 +203,8 @@ def test_piper_joe_speaks_a_sentence() -> None:
     assert (audio.frame_rate, audio.channels) == (22050, 1)
     assert 3.0 < audio.duration_seconds < 8.0
     faster = engine.synthesize(SENTENCE, joe(rate=1.5))
-    assert faster.duration_seconds / audio.duration_seconds == pytest.approx(1 / 1.5, rel=0.1)
+    # length_scale 1/1.5 shortens the phonemes; pauses at the edges shrink less.
+    assert 0.6 < faster.duration_seconds / audio.duration_seconds < 0.82
 
 
 @needs_piper

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from listen.normalize import RULES, normalize, reads_as_word
+from listen.initialisms import reads_as_word
+from listen.normalize import RULES, normalize
 
 
 def _cases(*rows: tuple[str, str]) -> list[tuple[str, str]]:
@@ -88,6 +89,7 @@ ABBREVIATIONS = _cases(
     ("Ali vs. Frazier", "Ali versus Frazier"),
     ("Roe v. Wade", "Roe versus Wade"),
     ("approx. 40", "approximately 40"),
+    ("born c. 1950", "born circa 1950"),
     ("on Jan. 5", "on January 5"),
     ("Sept. 11 came", "September 11 came"),
     ("I met Jan. She", "I met Jan. She"),
@@ -152,6 +154,8 @@ INITIALISMS = _cases(
     ("COVID-19 and MP3 files", "COVID-19 and MP3 files"),
     ("this is NOT fine", "this is NOT fine"),
     ("BREAKING NEWS FROM THE ICJ", "BREAKING NEWS FROM THE ICJ"),
+    ("By JOHN SMITH", "By JOHN SMITH"),
+    ("The ICJ", "The I C J"),
     ("the UCLA campus", "the U C L A campus"),
 )
 PAUSES = _cases(
@@ -195,6 +199,7 @@ def test_english(written: str, spoken: str) -> None:
          '"Zitat" auf spiegel.de'),
         ("fr", "Le prix : 5 € — environ.", "Le prix : 5 €, environ."),
         ("fr", "Dr. Martin vs. M. Dupont", "Dr. Martin vs. M. Dupont"),
+        ("fr", "de 5 – 10 % — environ", "de 5 – 10 %, environ"),
         ("en-GB", "Dr. Who", "Doctor Who"),
     ],
 )

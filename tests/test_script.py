@@ -221,7 +221,8 @@ def test_a_heading_that_repeats_the_title_is_said_once() -> None:
 def test_long_sentences_split_at_clauses_then_spaces() -> None:
     clause = "word " * 12 + "end; "
     text = clause * 6 + "and " + "x" * 130
-    script = build_script(_article(_p(text)), ScriptOptions(intro=False, outro=False, max_chars=100))
+    options = ScriptOptions(intro=False, outro=False, max_chars=100)
+    script = build_script(_article(_p(text)), options)
     sentences = script.segments[0].sentences
     assert all(len(s.text) <= 100 and len(s.speech) <= 100 for s in sentences)
     assert sentences[0].text.endswith("end;")
@@ -320,4 +321,7 @@ def test_too_small_max_chars_is_a_config_error() -> None:
 
 def test_nothing_to_say_is_an_extract_error() -> None:
     with pytest.raises(ExtractError, match="no text to narrate"):
-        build_script(_article(_p("[…]"), title=""), ScriptOptions(outro=False))
+        build_script(
+            _article(_p("[…]"), title="", authors=(), site=None, date=None),
+            ScriptOptions(outro=False),
+        )

@@ -9,7 +9,9 @@ paragraph that an ad or embed cut in two.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from lxml import etree
@@ -17,6 +19,8 @@ from lxml.html import HtmlElement
 
 from listen.models import Block, BlockKind, Dropped
 
+_TEASER_END = re.compile(r"(…|\.\.\.)\s*(read more|more)\W*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _MARKERS = re.compile(
     r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|note \d+|nb \d+)\](?![A-Za-z])"
@@ -64,19 +68,52 @@ def from_xml(xml: str) -> list[Block]:
 
 
 def _xml_blocks(parent: etree._Element) -> Iterator[Block]:
+    """Blocks of ``parent``'s children, and of loose text between them.
+
+    trafilatura leaves text that sat directly in a container (``<div>`` text after
+    a heading, a byline or a ``<br>``) as the container's text or a child's tail;
+    such runs, with any inline elements in them, become paragraphs of their own.
+    """
+    loose: list[str] = [parent.text or ""]
     for element in parent:
         tag = element.tag
-        if tag == "head":
-            level = int(_digits(element.get("rend", "")) or 2)
-            yield Block(BlockKind.HEADING, _flat(element), min(max(level, 1), 6))
-        elif tag == "p":
-            yield Block(BlockKind.PARAGRAPH, _flat(element))
-        elif tag == "quote":
-            yield from _quote_blocks(element)
-        elif tag == "list":
-            yield from _list_blocks(element)
-        elif tag in ("div", "main", "section"):
-            yield from _xml_blocks(element)
+        if tag in _XML_INLINE:
+            loose.append(_raw(element))
+        else:
+            yield from _loose_paragraph(loose)
+            loose = []
+            yield from _xml_block(element)
+        loose.append(element.tail or "")
+        if tag == "lb":
+            yield from _loose_paragraph(loose)
+            loose = []
+    yield from _loose_paragraph(loose)
+
+
+# Inline markup trafilatura may leave between blocks; anything else starts a block.
+_XML_INLINE = {"hi", "ref", "span", "lb", "del"}
+
+
+def _loose_paragraph(pieces: list[str]) -> Iterator[Block]:
+    text = " ".join("".join(pieces).split())
+    if text:
+        yield Block(BlockKind.PARAGRAPH, text)
+
+
+def _xml_block(element: etree._Element) -> Iterator[Block]:
+    tag = element.tag
+    if tag == "head":
+        level = int(_digits(element.get("rend", "")) or 2)
+        yield Block(BlockKind.HEADING, _flat(element), min(max(level, 1), 6))
+    elif tag == "p":
+        yield Block(BlockKind.PARAGRAPH, _flat(element))
+    elif tag == "quote":
+        yield from _quote_blocks(element)
+    elif tag == "list":
+        yield from _list_blocks(element)
+    elif tag in ("div", "main", "section"):
+        yield from _xml_blocks(element)
+    # ``code`` at block level is a ``<pre>`` listing: not for the ear.
 
 
 def _quote_blocks(quote: etree._Element) -> Iterator[Block]:
@@ -107,7 +144,7 @@ def from_html(root: HtmlElement) -> list[Block]:
             continue
         if element.tag == "li" and any(True for _ in element.iter("p")):
             continue
-        text = _flat(element)
+        text = _flat_item(element) if element.tag == "li" else _flat(element)
         if element.tag in _HEADING_TAGS:
             blocks.append(Block(BlockKind.HEADING, text, _HEADING_TAGS[element.tag]))
         elif element.tag == "li":
@@ -119,15 +156,18 @@ def from_html(root: HtmlElement) -> list[Block]:
     return blocks
 
 
-def restore_headings(extracted: list[Block], document: list[Block]) -> list[Block]:
-    """Put back headings that lie between two extracted blocks in the page.
+def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
+    """Put back blocks of the page that lie between two extracted blocks.
 
-    trafilatura sometimes keeps every paragraph of a section but drops its ``<h2>``
-    (seen with headings that follow a ``<figure>``); ``document`` is every block of
-    the cleaned page in order, so a heading found between two kept blocks belongs.
+    trafilatura sometimes keeps a section's paragraphs but drops its ``<h2>`` (seen
+    with headings that follow a ``<figure>``), or drops a link-heavy list or a
+    quoted list in the middle of the article. ``document`` is every block of the
+    cleaned page in order, furniture already gone, so a block found between two
+    kept blocks is part of the article.
     """
     keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
-    have = {_key(b.text) for b in extracted if b.kind is BlockKind.HEADING}
+    seen = Counter(_key(b.text) for b in document)
+    have = {_key(b.text) for b in extracted}
     result: list[Block] = []
     last = -1
     for block in extracted:
@@ -136,11 +176,24 @@ def restore_headings(extracted: list[Block], document: list[Block]) -> list[Bloc
             result += [
                 d
                 for d in document[last + 1 : here]
-                if d.kind is BlockKind.HEADING and _key(d.text) not in have
+                if _key(d.text) not in have and seen[_key(d.text)] == 1 and _sentence_like(d)
             ]
         last = max(last, here)
         result.append(block)
     return result
+
+
+def _sentence_like(block: Block) -> bool:
+    """A heading with a word in it, a list item of a few words, a paragraph that reads
+    as a sentence: not a chart label, a count or a teaser's "… Read more"."""
+    words = len(_WORD.findall(block.text))
+    if block.kind is BlockKind.HEADING:
+        return words >= 1
+    if _TEASER_END.search(block.text):
+        return False
+    if block.kind is BlockKind.PARAGRAPH:
+        return words >= 12 or (words >= 5 and _SENTENCE_END.search(block.text) is not None)
+    return words >= 5
 
 
 def _key(text: str) -> str:
@@ -152,7 +205,24 @@ def _inside(element: HtmlElement, tags: tuple[str, ...]) -> bool:
 
 
 def _flat(element: etree._Element) -> str:
-    return " ".join("".join(str(t) for t in element.itertext()).split())
+    return " ".join(_raw(element).split())
+
+
+def _raw(element: etree._Element) -> str:
+    for br in element.iter("lb", "br"):  # a line break separates words
+        br.text = " "
+    return "".join(str(t) for t in element.itertext())
+
+
+def _flat_item(item: HtmlElement) -> str:
+    """A list item's own text; a nested list's items are blocks of their own."""
+    if next(item.iterdescendants("ul", "ol"), None) is None:
+        return _flat(item)
+    own = copy.deepcopy(item)
+    for nested in list(own.iterdescendants("ul", "ol")):
+        if nested.getparent() is not None:
+            nested.drop_tree()
+    return _flat(own)
 
 
 def _digits(text: str) -> str:

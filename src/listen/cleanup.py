@@ -49,6 +49,9 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
     tag = element.tag
     if not isinstance(tag, str):
         return None
+    if tag == "pre" and _is_prose(element.text_content()):
+        _prose_to_paragraphs(element)
+        return None
     if tag in patterns.TAG_REASONS:
         return patterns.TAG_REASONS[tag]
     if tag == "table":
@@ -119,6 +122,39 @@ def _keep_as_paragraph(caption: HtmlElement) -> str | None:
     for figure in caption.iterancestors("figure"):
         figure.tag = "div"
     return None
+
+
+def _is_prose(text: str) -> bool:
+    """True for preformatted prose (a plain-text RFC, a letter), not a code listing.
+
+    Most of its lines are runs of words with hardly a bracket or operator, and its
+    sentences have commas and full stops; shell sessions, SQL and code have neither.
+    """
+    words = patterns.WORD.findall(text)
+    if len(words) < 40:
+        return False
+    lines = [line for line in text.splitlines() if line.strip()]
+    wordy = sum(
+        1
+        for line in lines
+        if len(patterns.WORD.findall(line)) >= 5 and len(patterns.CODE_SYMBOL.findall(line)) <= 2
+    )
+    punctuated = len(patterns.SENTENCE_PUNCTUATION.findall(text))
+    return wordy >= len(lines) / 2 and punctuated * 50 >= len(words)
+
+
+def _prose_to_paragraphs(pre: HtmlElement) -> None:
+    """Rewrite a prose ``<pre>`` as a division of paragraphs, one per blank-line block."""
+    chunks = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", pre.text_content())]
+    tail = pre.tail
+    pre.clear()
+    pre.tag = "div"
+    pre.tail = tail
+    for chunk in chunks:
+        if chunk:
+            paragraph = pre.makeelement("p", {})
+            paragraph.text = chunk
+            pre.append(paragraph)
 
 
 def _repeated(element: HtmlElement, page_text: str) -> bool:

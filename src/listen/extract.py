@@ -103,7 +103,7 @@ def _main_blocks(tree: HtmlElement, body: HtmlElement | None) -> list[Block]:
     found = _nonempty(blocklib.from_xml(xml)) if xml else []
     document = _nonempty(blocklib.from_html(tree))
     if found:
-        return blocklib.restore_headings(found, document)
+        return blocklib.restore_gaps(found, document)
     return document or _body_text(tree)
 
 

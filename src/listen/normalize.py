@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from listen import numbers
+from listen import initialisms, numbers
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ _BRACKETED = re.compile(r"\[([^\[\]]{1,80})\]")
 
 def editorial_brackets(text: str) -> str:
     """An editor's insertion is read as plain text; omissions and markers vanish."""
+    if "[" not in text:
+        return text
     return _BRACKETED.sub(r"\1", _DROPPED_BRACKETS.sub("", text))
 
 
@@ -84,6 +86,7 @@ def editorial_brackets(text: str) -> str:
 _URL = re.compile(r"\b(?:https?://|www\d?\.)[^\s<>\"']+", re.I)
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:[^@/]*@)?(?:www\d?\.)?", re.I)
 _URL_TRAILER = re.compile(r"[.,;:!?)\]]+$")
+_URL_PATH = re.compile(r"[/?#:]")
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@((?:[\w-]+\.)+[A-Za-z]{2,})(?![\w-])")
 _TLDS = (
     "com|org|net|edu|gov|mil|int|io|co|uk|eu|de|fr|ca|au|nz|ie|ch|nl|se|es|jp|cn|ru|"
@@ -98,6 +101,8 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 def web_addresses(text: str) -> str:
     """A URL is read as its site: the path is noise to a listener."""
+    if "://" not in text and "www" not in text.lower():
+        return text
     return _URL.sub(_host, text)
 
 
@@ -106,7 +111,7 @@ def _host(match: re.Match[str]) -> str:
     trailer = _URL_TRAILER.search(url)
     tail = trailer.group() if trailer else ""
     url = url[: len(url) - len(tail)]
-    host = re.split(r"[/?#:]", _URL_PREFIX.sub("", url), maxsplit=1)[0]
+    host = _URL_PATH.split(_URL_PREFIX.sub("", url), maxsplit=1)[0]
     return host + tail
 
 
@@ -115,6 +120,8 @@ def _dotted(name: str) -> str:
 
 
 def email_addresses(text: str) -> str:
+    if "@" not in text:
+        return text
     return _EMAIL.sub(lambda m: f"{_dotted(m[1])} at {_dotted(m[2])}", text)
 
 
@@ -123,6 +130,8 @@ def domain_names(text: str) -> str:
 
 
 def handles_and_hashtags(text: str) -> str:
+    if "@" not in text and "#" not in text:
+        return text
     text = _HANDLE.sub(lambda m: "at " + m[1].replace("_", " ").strip(), text)
     text = _NUMBER_SIGN.sub(r"number \1", text)
     return _HASHTAG.sub(lambda m: "hashtag " + _CAMEL_HUMP.sub(" ", m[1]), text)
@@ -141,7 +150,7 @@ _BEFORE_NUMBER = {
     "pp": "pages", "Vol": "volume", "vol": "volume", "Fig": "figure", "fig": "figure",
     "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
     "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September",
-    "Oct": "October", "Nov": "November", "Dec": "December", "ca": "circa",
+    "Oct": "October", "Nov": "November", "Dec": "December", "ca": "circa", "c": "circa",
     "approx": "approximately",
 }
 _ANY_CASE = {
@@ -191,92 +200,6 @@ def abbreviations(text: str) -> str:
     return _DOTTED_INITIALS.sub(lambda m: numbers.keep_stop(m, m[1].replace(".", " ")), text)
 
 
-# ── 13. initialisms ───────────────────────────────────────────────────────────
-
-_CAPS_WORD = re.compile(r"(?<![\w'.&/-])([A-Z]{2,5})(s?)(?![\w&-])")
-_READ_AS_WORDS = frozenset(
-    [
-        "NATO", "NASA", "OPEC", "FIFA", "UEFA", "AIDS", "SARS", "MERS", "COVID", "NAFTA",
-        "ASEAN", "CERN", "FEMA", "DARPA", "OK", "GIF", "RAM", "ROM", "PIN", "SIM", "LAN",
-        "WAN", "DOS", "SWAT", "LASER", "RADAR", "SCUBA", "NIMBY", "FOMO", "YOLO", "POTUS",
-        "FLOTUS", "SCOTUS", "BAFTA", "IKEA", "ISIS", "ISIL", "HAMAS", "MAGA", "WASP",
-        "PAC", "ZIP", "TED"
-    ]
-)
-_COMMON_WORDS = frozenset(
-    [
-        "a", "am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is",
-        "me", "my", "no", "of", "oh", "on", "or", "so", "to", "up", "we", "ye", "ah", "aw",
-        "ha", "yo", "all", "and", "any", "are", "ask", "bad", "big", "but", "can", "cry",
-        "did", "die", "dog", "end", "far", "few", "for", "fun", "get", "god", "got", "had",
-        "has", "her", "hey", "him", "his", "hot", "how", "its", "let", "lot", "low", "mad",
-        "man", "may", "men", "new", "nor", "not", "now", "odd", "off", "old", "one", "our",
-        "out", "own", "put", "red", "run", "sad", "say", "see", "she", "shh", "sir", "six",
-        "ten", "the", "too", "top", "try", "two", "ugh", "wow", "war", "was", "way", "why",
-        "win", "yes", "yet", "you", "also", "back", "best", "both", "come", "does", "done",
-        "down", "each", "even", "ever", "fact", "from", "good", "have", "help", "here",
-        "high", "huge", "just", "kill", "know", "last", "left", "like", "live", "long",
-        "look", "love", "made", "make", "many", "more", "most", "much", "must", "need",
-        "next", "only", "open", "over", "part", "play", "real", "said", "same", "save",
-        "show", "some", "stop", "such", "sure", "take", "tell", "than", "that", "them",
-        "then", "they", "this", "time", "true", "very", "want", "well", "were", "what",
-        "when", "will", "with", "work", "your", "about", "after", "again", "being",
-        "every", "first", "great", "never", "other", "right", "shall", "still", "their",
-        "there", "these", "thing", "think", "those", "three", "today", "truly", "until",
-        "where", "which", "while", "world", "would", "wrong", "could", "death", "break"
-    ]
-)
-_ROMAN = re.compile(r"[IVX]+")
-_ONSET = (
-    r"(?:STR|SPR|SCR|SPL|THR|SHR|SCH|TH|SH|CH|PH|WH|WR|BL|BR|CL|CR|DR|FL|FR|GL|GR|PL|PR|"
-    r"SC|SK|SL|SM|SN|SP|ST|SW|TR|TW|QU|[BCDFGHJKLMNPRSTVWZ])"
-)
-_MEDIAL = (
-    r"(?:[BCDFGHJKLMNPQRSTVWXZ]|ST|SC|SK|SP|NT|ND|NG|NK|MP|MB|RT|RD|RN|RK|RM|RS|LL|LT|LD|"
-    r"LK|FT|CT|PT|TR|PR|BR|DR|GR|CR|FR|PL|BL|CL|GL|FL|SS|TT|PP|FF|CK|TH|SH|CH|PH|NS|NC|"
-    r"RG|RB|RV|LV|LF|LM|LP)"
-)
-_CODA = (
-    r"(?:ST|SK|SP|NT|ND|NG|NK|MP|RT|RD|RN|RK|RM|RS|RL|LL|LT|LD|LK|FT|CT|PT|SS|CK|TH|SH|"
-    r"CH|TS|DS|NS|MS|LS|PS|KS|GS|NN|[BCDFGKLMNPRSTXZ])"
-)
-_NUCLEUS = r"(?:[AEIOU]{1,2}|Y)"
-# A vowel-initial acronym reads as a word only with single consonants between its
-# vowels (OPEC, ASEAN); "UCLA", "ACLU", "OSCE" are spelled.
-_PRONOUNCEABLE = re.compile(
-    rf"{_ONSET}{_NUCLEUS}(?:{_MEDIAL}{_NUCLEUS})*{_CODA}?"
-    rf"|[AEIOU]{{1,2}}(?:[BCDFGKLMNPRSTVZ]|TH|SH|CH|PH)[AEIOU]{{1,2}}{_CODA}?"
-    rf"|[AEIOU]{{1,2}}{_CODA}"
-)
-
-
-def reads_as_word(word: str) -> bool:
-    """Whether an all-capital word is said as a word (NATO, OPEC) rather than spelled."""
-    if word in _READ_AS_WORDS or word.lower() in _COMMON_WORDS or _ROMAN.fullmatch(word):
-        return True
-    return len(word) >= 4 and _PRONOUNCEABLE.fullmatch(word) is not None
-
-
-def _is_shouting(text: str) -> bool:
-    """All-capital headlines are read as words, not spelled letter by letter."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
-
-
-def _spell(match: re.Match[str]) -> str:
-    word, plural = match.groups()
-    if reads_as_word(word):
-        return match.group()
-    return " ".join(word) + ("'s" if plural else "")
-
-
-def initialisms(text: str) -> str:
-    """ "ICJ" → "I C J"; a lexicon entry decides the ones this heuristic gets wrong."""
-    if _is_shouting(text):
-        return text
-    return _CAPS_WORD.sub(_spell, text)
-
-
 # ── 14. dashes and ellipses ───────────────────────────────────────────────────
 
 _JOINING_DASH = re.compile(r"(?<=\w)–(?=\w)")
@@ -299,6 +222,8 @@ def _pause(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     if _OPENERS.fullmatch(text, 0, start):
         return ""
+    if text[start - 1].isdigit() and text[end : end + 1].isdigit():
+        return match.group()  # "5 – 10": a range or a score, not a pause
     if text[start - 1] in ",;:.!?" or text[end : end + 1] in tuple(",;:.!?"):
         return " "
     if _CLOSERS.match(text, end) or _sentence_follows_quote(text, end):
@@ -347,7 +272,7 @@ RULES: tuple[Rule, ...] = (
     Rule("money", numbers.money),
     Rule("units", numbers.units),
     Rule("signs", numbers.signs),
-    Rule("initialisms", initialisms),
+    Rule("initialisms", initialisms.spell_initialisms),
     Rule("dashes and ellipses", dashes_and_ellipses, neutral=True),
     Rule("tidy", tidy, neutral=True),
 )

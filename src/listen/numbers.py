@@ -181,16 +181,20 @@ def _money(match: re.Match[str]) -> str:
 
 def money(text: str) -> str:
     """ "$5" → "5 dollars", "£1.5bn" → "1.5 billion pounds", "$4.99" → "4 dollars 99"."""
-    text = _MONEY.sub(_money, text)
-    text = _EURO_AFTER.sub(lambda m: f"{m[1]} {'euro' if m[1] == '1' else 'euros'}", text)
-    text = _CENTS.sub(lambda m: f"{m[1]} {'cent' if m[1] == '1' else 'cents'}", text)
+    if any(sign in text for sign in "$€£¥₹"):
+        text = _MONEY.sub(_money, text)
+        text = _EURO_AFTER.sub(lambda m: f"{m[1]} {'euro' if m[1] == '1' else 'euros'}", text)
+    if "¢" in text:
+        text = _CENTS.sub(lambda m: f"{m[1]} {'cent' if m[1] == '1' else 'cents'}", text)
     return _SUFFIX_MULTIPLIER.sub(lambda m: f"{m[1]} {_MULTIPLIERS[m[2]]}", text)
 
 
 # ── units and signs ───────────────────────────────────────────────────────────
 
 _PERCENT = re.compile(r"(?<=\d) ?%|%")
-_DEGREES = re.compile(r"(-?\d+(?:\.\d+)?) ?(?:°|º)(?: ?([CF])(?![a-zA-Z]))?|(-?\d+(?:\.\d+)?) ?([℃℉])")
+_DEGREES = re.compile(
+    r"(-?\d+(?:\.\d+)?) ?(?:°|º)(?: ?([CF])(?![a-zA-Z]))?|(-?\d+(?:\.\d+)?) ?([℃℉])"
+)
 _SCALES = {"C": "Celsius", "F": "Fahrenheit", "℃": "Celsius", "℉": "Fahrenheit"}
 _PER_UNITS = {
     "km/h": "kilometres per hour",
@@ -217,14 +221,15 @@ _FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters", "⅓": 
               "⅔": "two thirds"}
 _FRACTION = re.compile(r"(?:(\d) ?)?([½¼¾⅓⅔])")
 _SIGNS = (
-    (re.compile(r"(?<=\w) ?& ?(?=\w)| & "), " and "),
-    (re.compile(r"(?<![\w+])\+(?=\d)"), "plus "),
-    (re.compile(r" \+ "), " plus "),
-    (re.compile(r" = "), " equals "),
-    (re.compile(r"(?<=\d)×(?=\d)"), " by "),
-    (re.compile(r" ?× ?"), " times "),
-    (re.compile(r"(?<!\w)~(?=\d)"), "about "),
+    ("&", re.compile(r"(?<=\w) ?& ?(?=\w)| & "), " and "),
+    ("+", re.compile(r"(?<![\w+])\+(?=\d)"), "plus "),
+    ("+", re.compile(r" \+ "), " plus "),
+    ("=", re.compile(r" = "), " equals "),
+    ("×", re.compile(r"(?<=\d)×(?=\d)"), " by "),
+    ("×", re.compile(r" ?× ?"), " times "),
+    ("~", re.compile(r"(?<!\w)~(?=\d)"), "about "),
 )
+"""(sign, where it is a word, the word): the sign is a cheap test before the regex."""
 
 
 def _degrees(match: re.Match[str]) -> str:
@@ -244,15 +249,21 @@ def _fraction(match: re.Match[str]) -> str:
 
 def units(text: str) -> str:
     """ "10%" → "10 percent", "20°C" → "20 degrees Celsius", "km/h", "24/7", "½"."""
-    text = _PERCENT.sub(" percent", text)
-    text = _DEGREES.sub(_degrees, text)
+    if "%" in text:
+        text = _PERCENT.sub(" percent", text)
+    if any(sign in text for sign in "°º℃℉"):
+        text = _DEGREES.sub(_degrees, text)
     text = _PER_UNIT.sub(lambda m: " " + _PER_UNITS[m[1]], text)
-    text = _TOKEN.sub(lambda m: _TOKENS[m[1]], text)
-    return _FRACTION.sub(_fraction, text)
+    if "/" in text:
+        text = _TOKEN.sub(lambda m: _TOKENS[m[1]], text)
+    if any(sign in text for sign in _FRACTIONS):
+        text = _FRACTION.sub(_fraction, text)
+    return text
 
 
 def signs(text: str) -> str:
     """ "R&D" → "R and D", "+5" → "plus 5", " = " → " equals ", "3×4" → "3 by 4"."""
-    for pattern, spoken in _SIGNS:
-        text = pattern.sub(spoken, text)
+    for sign, pattern, spoken in _SIGNS:
+        if sign in text:
+            text = pattern.sub(spoken, text)
     return text

@@ -24,7 +24,18 @@ TAG_REASONS = {
     "select": "form",
     "dialog": "popup",
 }
-SILENT_TAGS = {"script", "style", "noscript", "template", "svg", "canvas", "link", "input"}
+# ``annotation`` is the TeX source of a MathML formula: never read out.
+SILENT_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "link",
+    "input",
+    "annotation",
+}
 NEVER_BY_CLASS = {"html", "body", "main", "article", "h1"}
 # Inside running text a class names styling or a link target far more often than
 # furniture (Sphinx marks every link ``reference``); only these reasons apply there.
@@ -311,3 +322,8 @@ TEXT_TAGS = {
 }
 MARKER_TEXT = re.compile(r"^\s*(\[?\(?\d{1,3}\)?\]?|\[?[a-z*†‡]\]?|↩\ufe0f?|\^)\s*$")
 FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNORECASE)
+
+# Telling preformatted prose from code (``cleanup._is_prose``).
+WORD = re.compile(r"[^\W\d_]{2,}")
+CODE_SYMBOL = re.compile(r"[{}\[\]();=<>$#\\|*_/+&%@:\"'`~^]")
+SENTENCE_PUNCTUATION = re.compile(r"[^\W\d_]{2}[.,;] +[^\W_]")

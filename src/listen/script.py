@@ -308,10 +308,10 @@ def _values(article: Article) -> dict[str, str]:
     phrases = _PHRASES.get(primary_language(article.language))
     names = [clean(name) for name in article.authors if clean(name)]
     joiner = f" {phrases.and_} " if phrases else ", "
-    byline = names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
+    byline = ", ".join(names[:-1]) + joiner + names[-1] if len(names) > 1 else "".join(names)
     return {
         "title": clean(article.title),
-        "byline": byline if names else "",
+        "byline": byline,
         "site": clean(article.site or ""),
         "date": spoken_date(article.date, article.language) if article.date else "",
     }

@@ -42,8 +42,10 @@ Progress = Callable[[int, int], None]
 
 POOL_STARTUP_SECONDS = 1.0
 """About what starting a worker costs (interpreter, imports, engine and voice)."""
-FINISH_COST_PER_CHAR = 0.0003
-"""Rough seconds to master and encode the audio of one character."""
+FINISH_COST_PER_CHAR = 0.002
+"""Seconds to master and encode the audio of one character: measured with
+``listen.pipeline.TakeFinisher`` (44.1 kHz, 64 kbit/s), 9.5 s for 4,500 characters
+of espeak-ng speech in one process (bench/synth.py)."""
 _DEFAULT_COST_PER_CHAR = 0.002
 _DEFAULT_TIMEOUT = 120.0
 _FIRST_RESULT_GRACE = 60.0

@@ -36,8 +36,8 @@ else:  # pragma: no cover - Python 3.10
 
 DEFAULT = "default"
 SHIPPED_PACKAGE = "listen.shipped_voices"
-"""The package the repository's ``voices/`` folder should install as. pyproject.toml
-names it ``listen.voices`` today, which this module shadows; until that is renamed,
+"""The package the repository's ``voices/`` folder installs as (not ``listen.voices``,
+which is this module). An editable install made before that rename lacks it; then
 profiles are read from the ``voices/`` folder of the source checkout."""
 _CHECKOUT_VOICES = Path(__file__).resolve().parents[2] / "voices"
 

@@ -97,8 +97,7 @@ def _load_espeak() -> ctypes.CDLL:
 def _open_preferred_library() -> tuple[ctypes.CDLL, str]:
     system = None if os.environ.get("LISTEN_ESPEAK") == "bundled" else _system_library()
     if system:
-        handle = ctypes.CDLL(system, mode=ctypes.RTLD_GLOBAL)
-        return handle, _mapped_path("libespeak-ng") or system
+        return ctypes.CDLL(system), _mapped_path("libespeak-ng") or system
     try:
         import espeakng_loader
     except ImportError as exc:
@@ -107,9 +106,11 @@ def _open_preferred_library() -> tuple[ctypes.CDLL, str]:
             "or reinstall listen, which brings it: pip install --force-reinstall listen"
         ) from exc
     path = str(espeakng_loader.get_library_path())
-    # RTLD_GLOBAL: pyttsx3's dlopen("libespeak-ng.so.1") then finds this library by
-    # its soname instead of searching the system (FINDINGS.md).
-    handle = ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    # pyttsx3's later dlopen("libespeak-ng.so.1") finds this library by its soname.
+    # Not RTLD_GLOBAL, as FINDINGS.md had it: piper's espeakbridge.so embeds its own
+    # espeak-ng and exports the same symbols; with ours in the global scope they
+    # interpose on its internal calls and Piper segfaults in a process that has both.
+    handle = ctypes.CDLL(path)
     os.environ["ESPEAK_DATA_PATH"] = str(espeakng_loader.get_data_path())
     return handle, path
 
@@ -329,7 +330,15 @@ def _speaker() -> _Speaker:
     with _speaker_lock:
         if _speaker_instance is None:
             _speaker_instance = _Speaker()
+            atexit.register(_release_speaker)
         return _speaker_instance
+
+
+def _release_speaker() -> None:
+    """Drop the engine before interpreter teardown: pyttsx3's ``DriverProxy.__del__``
+    needs ``contextlib``, which is gone by then ("Exception ignored in ...")."""
+    global _speaker_instance
+    _speaker_instance = None
 
 
 class Pyttsx3Engine(Engine):

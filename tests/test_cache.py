@@ -1,0 +1,88 @@
+"""The take cache: keys that change exactly when a take would, and safe storage."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import platformdirs
+
+from listen.cache import TakeCache, default_cache_dir, take_key
+from listen.models import EncodedTake, Pauses, VoiceProfile
+
+PROFILE = VoiceProfile(name="joe", engine="piper", voice="en_US-joe-medium")
+TAKE = EncodedTake(mp3=b"\xff\xf3" + bytes(range(256)) * 40, frames=9, sample_rate=22050,
+                   speech_samples=9000, lead_samples=1105)
+
+
+def key(
+    engine: str = "piper",
+    version: str = "1.8",
+    profile: VoiceProfile = PROFILE,
+    text: str = "Hello.",
+    finish: str = "m1",
+    pause_ms: int = 350,
+) -> str:
+    return take_key(engine, version, profile, text, finish, pause_ms=pause_ms)
+
+
+def test_the_key_is_stable_and_hex_sha256() -> None:
+    assert key() == key()
+    assert len(key()) == 64 and int(key(), 16) >= 0
+
+
+def test_the_key_changes_with_whatever_changes_the_take() -> None:
+    base = key()
+    changed = [
+        key(text="Hello!"),
+        key(pause_ms=750),
+        key(finish="m2"),
+        key(version="1.9"),
+        key(engine="pyttsx3"),
+        key(profile=replace(PROFILE, rate=1.1)),
+        key(profile=replace(PROFILE, voice="other.onnx")),
+        key(profile=replace(PROFILE, variation=0.5)),
+        key(profile=replace(PROFILE, loudness=-16.0)),
+    ]
+    assert base not in changed
+    assert len(set(changed)) == len(changed)
+
+
+def test_the_key_ignores_what_does_not_change_the_take() -> None:
+    assert key(profile=replace(PROFILE, name="renamed")) == key()
+    assert key(profile=replace(PROFILE, pauses=Pauses(paragraph=900))) == key()
+    assert key(profile=replace(PROFILE, rate=1)) == key(profile=replace(PROFILE, rate=1.0))
+
+
+def test_a_take_round_trips(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    assert cache.get(key()) is None
+    cache.put(key(), TAKE)
+    assert cache.get(key()) == TAKE
+    assert cache.size() >= len(TAKE.mp3)
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_truncated_or_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.put(key(), TAKE)
+    path = cache.path(key())
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-10])
+    assert cache.get(key()) is None
+    flipped = bytearray(whole)
+    flipped[-100] ^= 0xFF
+    path.write_bytes(bytes(flipped))
+    assert cache.get(key()) is None
+    path.write_bytes(b"not a take")
+    assert cache.get(key()) is None
+    cache.put(key(), TAKE)
+    assert cache.get(key()) == TAKE
+
+
+def test_size_is_zero_for_a_new_folder(tmp_path: Path) -> None:
+    assert TakeCache(tmp_path / "absent").size() == 0
+
+
+def test_the_default_folder_is_the_user_cache_dir() -> None:
+    assert default_cache_dir() == platformdirs.user_cache_path("listen")

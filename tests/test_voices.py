@@ -1,0 +1,146 @@
+"""Voice profiles: shipped files, user overrides, the default rule, and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import listen.voices as voices
+from listen.errors import ConfigError, UnknownVoice
+from listen.models import Pauses
+from listen.voices import list_profiles, list_voices, load_profile, shipped_voices_folder
+
+SHIPPED = {"joe", "espeak-en-us", "espeak-en-gb"}
+KEYS = ("engine", "voice", "language", "rate", "variation", "loudness", "true_peak",
+        "lexicons", "[pauses]", "sentence", "paragraph", "heading", "intro")
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    return folder
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_profiles_load_with_natural_pauses(user_dir: Path) -> None:
+    profiles = {profile.name: profile for profile in list_profiles(user_dir)}
+    assert set(profiles) >= SHIPPED
+    assert profiles["joe"].engine == "piper"
+    assert profiles["espeak-en-us"].voice == "gmw/en-us"
+    assert profiles["espeak-en-gb"].language == "en-GB"
+    for profile in profiles.values():
+        assert 300 <= profile.pauses.sentence <= 400
+        assert 700 <= profile.pauses.paragraph <= 900
+        assert 1000 <= profile.pauses.heading <= 1200
+        assert (profile.loudness, profile.true_peak) == (-19.0, -1.0)
+
+
+def test_every_shipped_file_explains_every_key() -> None:
+    for name in SHIPPED:
+        text = shipped_voices_folder().joinpath(f"{name}.toml").read_text(encoding="utf-8")
+        header = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+        missing = [key for key in KEYS if key not in header]
+        assert not missing, f"{name}.toml does not explain {missing}"
+
+
+def test_a_user_profile_overrides_a_shipped_one_by_name(user_dir: Path) -> None:
+    write(user_dir, "joe", 'engine = "piper"\nrate = 1.2\n[pauses]\nsentence = 300\n')
+    joe = load_profile("joe", user_dir=user_dir)
+    assert joe.rate == 1.2
+    assert joe.pauses == Pauses(sentence=300)
+    assert joe.voice == ""  # the user's file replaces the shipped one entirely
+
+
+def test_a_user_profile_adds_a_new_name(user_dir: Path) -> None:
+    write(user_dir, "slow-gb", 'engine = "pyttsx3"\nvoice = "gmw/en"\nrate = 0.8\n')
+    assert load_profile("slow-gb", user_dir=user_dir).rate == 0.8
+    assert "slow-gb" in {p.name for p in list_profiles(user_dir)}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('engine = "piper"\nspeed = 1.1\n', "unknown key 'speed'"),
+        ('engine = "piper"\n[pauses]\ncomma = 100\n', "unknown key 'comma' in \\[pauses\\]"),
+        ('voice = "gmw/en"\n', "engine key is missing"),
+        ('engine = "festival"\n', "engine 'festival' is not installed"),
+        ('engine = "piper"\nrate = "fast"\n', "rate must be a number"),
+        ('engine = "piper"\nrate = 9\n', "rate = 9 is outside"),
+        ('engine = "piper"\nloudness = true\n', "loudness must be a number"),
+        ('engine = "piper"\n[pauses]\nsentence = 0.5\n', "whole milliseconds"),
+        ('engine = "piper"\nlexicons = "en"\n', "lexicons must be a list"),
+        ('engine = "piper\n', "not valid TOML"),
+    ],
+)
+def test_a_bad_profile_names_its_file_and_fault(user_dir: Path, text: str, message: str) -> None:
+    path = write(user_dir, "broken", text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_profile("broken", user_dir=user_dir)
+    assert str(path) in str(caught.value)
+
+
+def test_an_unknown_name_lists_the_available_profiles(user_dir: Path) -> None:
+    with pytest.raises(UnknownVoice, match="no voice profile named 'alan'") as caught:
+        load_profile("alan", user_dir=user_dir)
+    for name in (*SHIPPED, "default"):
+        assert name in str(caught.value)
+
+
+def test_a_missing_user_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_profile("joe", user_dir=tmp_path / "nowhere")
+
+
+def test_default_for_english_is_joe_when_piper_is_installed(
+    user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    assert load_profile(None, "en", user_dir).name == "joe"
+    assert load_profile("default", "en-GB", user_dir).name == "joe"
+
+
+def test_default_for_english_without_piper_is_espeak(
+    user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: False)
+    assert load_profile(None, "en", user_dir).name == "espeak-en-us"
+
+
+def test_default_for_another_language_is_its_espeak_voice(user_dir: Path) -> None:
+    german = load_profile(None, "de", user_dir)
+    assert (german.engine, german.language, german.voice) == ("pyttsx3", "de", "")
+    assert german.pauses == load_profile("espeak-en-us", user_dir=user_dir).pauses
+
+
+def test_a_user_default_file_replaces_the_rule(user_dir: Path) -> None:
+    write(user_dir, "default", 'engine = "tone"\n')
+    assert load_profile(None, "de", user_dir).engine == "tone"
+
+
+def test_a_relative_model_path_is_relative_to_the_profile(user_dir: Path) -> None:
+    write(user_dir, "alan", 'engine = "piper"\nvoice = "models/en_GB-alan-low.onnx"\n')
+    assert load_profile("alan", user_dir=user_dir).voice == str(
+        user_dir / "models" / "en_GB-alan-low.onnx"
+    )
+
+
+def test_a_profile_can_be_named_by_its_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "mine", 'engine = "tone"\nrate = 2\n')
+    profile = load_profile(str(path))
+    assert (profile.name, profile.rate) == ("mine", 2.0)
+
+
+def test_list_voices_covers_every_engine() -> None:
+    found = list_voices()
+    engines = {voice.engine for voice in found}
+    assert {"pyttsx3", "piper", "tone"} <= engines
+    espeak = [voice for voice in found if voice.engine == "pyttsx3"]
+    assert any(voice.id == "gmw/en-us" and voice.available for voice in espeak)
+    assert all(voice.why_not for voice in found if not voice.available)
