@@ -135,8 +135,8 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     bare = tmp / "bare.html"
     bare.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     return {
-        "missing": ([str(tmp / "nope.html")], "not found"),
-        "png": ([str(png)], "not an HTML page"),
+        "missing": ([str(tmp / "nope.html")], "no such file"),
+        "png": ([str(png)], "PNG image, not a web page"),
         "empty": ([str(empty)], "empty"),
         "no article": ([str(bare)], "no article text"),
         "unknown voice": ([str(PAGE), "--voice", "nobody"], "nobody"),

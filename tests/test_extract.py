@@ -194,3 +194,60 @@ def test_a_bad_selector_in_a_site_rule_is_a_config_error() -> None:
         extract_article(
             _page(SITE, "https://example.org/"), rules={"example.org": SiteRule(keep=("div[",))}
         )
+
+
+def test_loose_text_prose_pre_and_quoted_lists() -> None:
+    article = _extract("devnotes")
+    blocks = [(b.kind.value, b.text) for b in article.blocks]
+    # Text after a heading, outside any <p>, and the line after a <br>: paragraphs of their own.
+    assert ("paragraph", next(t for _, t in blocks if t.startswith("Eleven small"))) in blocks
+    assert any(t.startswith("A shared queue turns") for _, t in blocks)
+    # A list inside a blockquote is quoted text.
+    quoted = [t for k, t in blocks if k == "quote"]
+    assert any(t.startswith("No team should wait") for t in quoted)
+    # A nested list item is its own block, not repeated inside its parent.
+    assert sum("largest repositories" in t for _, t in blocks) == 1
+    # The code listing is left out with a reason; the prose <pre> is read as paragraphs.
+    assert any(d.reason == "code" and "max_wait_minutes" in d.text for d in article.dropped)
+    assert ("paragraph", "To every team that runs builds at Larkspur,") in blocks
+
+
+@pytest.mark.parametrize(
+    ("pre", "prose"),
+    [
+        ("SELECT name, count(*) FROM jobs\nWHERE state = 'done'\nGROUP BY name;\n" * 8, False),
+        ("$ make build\ncompiling 14 files\n$ make test\nall tests passed\n" * 8, False),
+        (
+            "Dear neighbours, the street party is on Saturday, and everyone is welcome.\n"
+            "Please bring a chair, a dish to share, and something to drink for yourself.\n" * 4,
+            True,
+        ),
+    ],
+)
+def test_preformatted_prose_is_told_from_code(pre: str, prose: bool) -> None:
+    from listen.cleanup import _is_prose
+
+    assert _is_prose(pre) is prose
+
+
+def test_math_source_is_not_read_out() -> None:
+    formula = (
+        '<math><semantics><mi>x</mi><annotation encoding="application/x-tex">'
+        "{\\displaystyle x}</annotation></semantics></math>"
+    )
+    sentence = f"<p>The value of {formula} grows every year, as the figures below will show us.</p>"
+    html = "<html><body><article>" + sentence * 3 + "</article></body></html>"
+    assert "displaystyle" not in _text(extract_article(_page(html)))
+
+
+def test_blocks_trafilatura_skipped_between_kept_ones_come_back() -> None:
+    from listen.blocks import restore_gaps
+    from listen.models import Block
+
+    first = Block(BlockKind.PARAGRAPH, "The ferry left the harbour at seven in the morning.")
+    last = Block(BlockKind.PARAGRAPH, "By noon the island was in sight and the wind had dropped.")
+    skipped = Block(BlockKind.LIST_ITEM, "Two crates of apples for the island school kitchen")
+    label = Block(BlockKind.PARAGRAPH, "$915 billion")
+    heading = Block(BlockKind.HEADING, "The crossing", 2)
+    document = [first, heading, skipped, label, last]
+    assert restore_gaps([first, last], document) == [first, heading, skipped, last]

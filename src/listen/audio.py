@@ -36,6 +36,7 @@ __all__ = [
     "decode_audio",
     "decode_mp3",
     "integrated_loudness",
+    "segment_from_pcm",
     "ungated_loudness",
     "k_weighting_response",
     "oversample",
@@ -49,6 +50,11 @@ _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _IMPULSE_SECONDS = 0.25
 _FFT_SIZE = 1 << 17
+
+
+def segment_from_pcm(pcm: bytes, sample_rate: int, sample_width: int = 2) -> AudioSegment:
+    """Mono little-endian PCM as an ``AudioSegment``: how engines hand over speech."""
+    return AudioSegment(data=pcm, sample_width=sample_width, frame_rate=sample_rate, channels=1)
 
 
 def to_mono_float(audio: AudioSegment) -> tuple[np.ndarray, int]:

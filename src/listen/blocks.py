@@ -117,11 +117,15 @@ def _xml_block(element: etree._Element) -> Iterator[Block]:
 
 
 def _quote_blocks(quote: etree._Element) -> Iterator[Block]:
-    paragraphs = [p for p in quote if p.tag == "p"]
-    if not paragraphs:
+    """Each paragraph, list item or loose line of a quotation, as a quote block."""
+    if not any(child.tag in _XML_BLOCKS for child in quote):
         yield Block(BlockKind.QUOTE, _flat(quote))
-    for p in paragraphs:
-        yield Block(BlockKind.QUOTE, _flat(p))
+        return
+    for block in _xml_blocks(quote):
+        yield Block(BlockKind.QUOTE, block.text)
+
+
+_XML_BLOCKS = {"p", "list", "quote", "head", "div"}
 
 
 def _list_blocks(list_element: etree._Element) -> Iterator[Block]:

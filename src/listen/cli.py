@@ -12,14 +12,15 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from listen import __version__
-from listen.config import Settings, load_settings
+from listen.config import load_settings
 from listen.errors import ListenError, SourceError
 from listen.progress import RenderProgress
 
@@ -49,7 +50,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ListenError as exc:
-            err_console.print(f"[red]Error:[/] {exc}", highlight=False)
+            err_console.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err_console.print("[red]Error:[/] interrupted; finished files and the feed are "
@@ -65,16 +66,16 @@ class ScriptFormat(str, Enum):
 
 
 OutOption = Annotated[
-    Optional[Path],  # noqa: UP007 - typer needs Optional on Python 3.10
+    Path | None,  # noqa: UP007 - typer needs Optional on Python 3.10
     typer.Option("--out", "-o", help="Output folder (default ./output).", file_okay=False),
 ]
 ConfigOption = Annotated[
-    Optional[Path],  # noqa: UP007
+    Path | None,  # noqa: UP007
     typer.Option("--config", "-c", help="Publisher profile (default ./listen.toml).",
                  exists=True, dir_okay=False),
 ]
 VoiceOption = Annotated[
-    Optional[str],  # noqa: UP007
+    str | None,  # noqa: UP007
     typer.Option("--voice", "-v", help="Voice profile name (see `listen voices`)."),
 ]
 
@@ -99,21 +100,21 @@ def _root(
 @app.command()
 @friendly
 def render(
-    sources: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007
+    sources: Annotated[list[str] | None, typer.Argument(  # noqa: UP007
         help="Article files, folders of .html files, http(s) URLs, or - for stdin.")] = None,
     out: OutOption = None,
     voice: VoiceOption = None,
-    base_url: Annotated[Optional[str], typer.Option(  # noqa: UP007
+    base_url: Annotated[str | None, typer.Option(  # noqa: UP007
         help="Where the output folder is served; enclosure URLs start with it.")] = None,
     config: ConfigOption = None,
-    from_file: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+    from_file: Annotated[Path | None, typer.Option(  # noqa: UP007
         "--from-file", help="A text file of sources, one per line (# comments).",
         exists=True, dir_okay=False)] = None,
-    cache: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+    cache: Annotated[Path | None, typer.Option(  # noqa: UP007
         help="Segment cache folder (default: the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise everything anew.")
                         ] = False,
-    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
+    jobs: Annotated[int | None, typer.Option(  # noqa: UP007
         min=1, help="Synthesis worker processes (default: one per core).")] = None,
     force: Annotated[bool, typer.Option(help="Render even when nothing changed.")] = False,
     srt: Annotated[bool, typer.Option("--srt", help="Also write <slug>.srt.")] = False,
@@ -126,7 +127,8 @@ def render(
 
     Example: listen render examples/night-trains.html --base-url https://cdn.example.com/audio/
     """
-    from listen.pipeline import RenderResult, render as render_one
+    from listen.pipeline import RenderResult
+    from listen.pipeline import render as render_one
 
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
                              use_cache=False if no_cache else None, srt=srt or None,
@@ -190,7 +192,7 @@ def _report_result(result: Any, quiet: bool, as_json: bool) -> None:
     out_console.print(str(result.mp3), highlight=False)
     if not quiet:
         for warning in result.warnings:
-            err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+            err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
 
 
 def _report_failure(source: str, exc: ListenError, quiet: bool, as_json: bool) -> None:
@@ -198,7 +200,7 @@ def _report_failure(source: str, exc: ListenError, quiet: bool, as_json: bool) -
         out_console.print_json(json.dumps({"source": source, "status": "failed",
                                            "error": str(exc)}), indent=None)
     else:
-        err_console.print(f"[red]Error:[/] {source}: {exc}", highlight=False)
+        err_console.print(f"[red]Error:[/] {escape(source)}: {escape(str(exc))}", highlight=False)
 
 
 def _summary(results: list[tuple[str, Any]]) -> None:
@@ -207,7 +209,7 @@ def _summary(results: list[tuple[str, Any]]) -> None:
         table.add_column(column)
     for source, result in results:
         if isinstance(result, ListenError):
-            table.add_row(source, "[red]failed[/]", str(result))
+            table.add_row(escape(source), "[red]failed[/]", escape(str(result)))
         elif result.status == "unchanged":
             table.add_row(source, "skipped (unchanged)", str(result.mp3))
         else:
@@ -250,7 +252,7 @@ def _explain(narration: Any) -> None:
     table.add_column("text")
     for dropped in narration.article.dropped:
         text = dropped.text if len(dropped.text) <= 100 else dropped.text[:97] + "…"
-        table.add_row(dropped.reason, text)
+        table.add_row(escape(dropped.reason), escape(text))
     err_console.print(table)
 
 

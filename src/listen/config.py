@@ -8,7 +8,6 @@ what a publisher should set. Unknown keys are errors, so a typo never passes sil
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -16,11 +15,7 @@ from typing import Any
 
 from listen.errors import ConfigError
 from listen.models import Article, Channel, SiteRule
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from listen.tomlfile import parse_toml
 
 CONFIG_NAME = "listen.toml"
 
@@ -118,11 +113,10 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
 
 def _from_toml(path: Path) -> Settings:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML ({exc}): fix the line it names") from exc
+    data = parse_toml(text, str(path))
     unknown = set(data) - {"show", "render", "lexicon", "sites"}
     if unknown:
         raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]!r}; "
@@ -154,7 +148,8 @@ def _check_keys(table: Mapping[str, Any], valid: set[str], path: Path, section: 
 
 def _show(table: Mapping[str, Any], path: Path) -> Show:
     _check_keys(table, {f.name for f in fields(Show)}, path, "show")
-    return _typed(Show(), table, str(path))
+    show: Show = _typed(Show(), table, str(path))
+    return show
 
 
 def _sites(table: Mapping[str, Any], path: Path) -> dict[str, SiteRule]:
@@ -198,7 +193,8 @@ def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settin
     plain = {k: v for k, v in values.items() if not k.startswith("show.")}
     if show_values:
         plain["show"] = _typed(plain.get("show", settings.show), show_values, origin)
-    return _typed(settings, plain, origin)
+    updated: Settings = _typed(settings, plain, origin)
+    return updated
 
 
 def _typed(obj: Any, values: Mapping[str, Any], origin: str) -> Any:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from listen.errors import ConfigError
 from listen.models import Channel, Episode

@@ -24,7 +24,6 @@ The lexicon runs before ``normalize``, so respellings should be lower-case words
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -32,21 +31,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from listen.errors import ConfigError
+from listen.tomlfile import parse_toml
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _TABLES = ("words", "phonemes")
 
-# pyproject installs voices/ as listen.voices, which the voices.py module shadows;
-# the voices module reads listen.shipped_voices, else the checkout. So do we.
-_SHIPPED_PACKAGES = ("listen.shipped_voices.lexicons", "listen.voices.lexicons")
-_CHECKOUT_LEXICONS = Path(__file__).resolve().parents[2] / "voices" / "lexicons"
+_SHIPPED_PACKAGE = "listen.shipped_voices.lexicons"
+"""The repository's voices/lexicons folder, as installed (see pyproject.toml)."""
 
 # Never inside a URL, path, e-mail address, handle or dotted name: "nginx.conf",
 # "github.com/nginx" and "@github" are left for normalize to read.
@@ -140,14 +134,12 @@ def shipped_lexicons() -> list[str]:
 
 
 def _shipped_folder() -> Traversable:
-    for package in _SHIPPED_PACKAGES:
-        try:
-            return files(package)
-        except ModuleNotFoundError:
-            continue
-    if _CHECKOUT_LEXICONS.is_dir():
-        return _CHECKOUT_LEXICONS
-    raise ConfigError("The shipped lexicons are missing: pip install --force-reinstall listen")
+    try:
+        return files(_SHIPPED_PACKAGE)
+    except ModuleNotFoundError:
+        raise ConfigError(
+            "The shipped lexicons are missing: pip install --force-reinstall listen"
+        ) from None
 
 
 def _sources(language: str, names: Sequence[str]) -> list[tuple[Traversable, str]]:
@@ -178,11 +170,10 @@ def _resolve(name: str) -> tuple[Traversable, str]:
 
 def _read(source: Traversable, label: str) -> tuple[dict[str, str], dict[str, str]]:
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read {label}: {exc}.") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label} is not valid TOML: {exc}. Fix the file.") from exc
+    data = parse_toml(text, label)
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise ConfigError(f"{label}: unknown key {unknown[0]!r}; a lexicon has only "

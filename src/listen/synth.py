@@ -46,8 +46,6 @@ FINISH_COST_PER_CHAR = 0.002
 """Seconds to master and encode the audio of one character: measured with
 ``listen.pipeline.TakeFinisher`` (44.1 kHz, 64 kbit/s), 9.5 s for 4,500 characters
 of espeak-ng speech in one process (bench/synth.py)."""
-_DEFAULT_COST_PER_CHAR = 0.002
-_DEFAULT_TIMEOUT = 120.0
 _FIRST_RESULT_GRACE = 60.0
 """Extra wait for the first result: workers start and load their voice first."""
 
@@ -166,8 +164,8 @@ def available_cores() -> int:
 
 def _pool_pays(engine_class: type[Engine], takes: list[_Take], workers: int) -> bool:
     """True when sharing the work saves more time than starting the workers costs."""
-    per_char = getattr(engine_class, "cost_per_char", _DEFAULT_COST_PER_CHAR)
-    seconds_here = sum(len(take.text) for take in takes) * (per_char + FINISH_COST_PER_CHAR)
+    per_char = engine_class.cost_per_char + FINISH_COST_PER_CHAR
+    seconds_here = sum(len(take.text) for take in takes) * per_char
     return seconds_here * (1 - 1 / workers) > POOL_STARTUP_SECONDS
 
 
@@ -184,10 +182,8 @@ def _engine(name: str) -> Engine:
 
 
 def _prepare(engine: Engine, profile: VoiceProfile, threads: int | None) -> None:
-    """Load the engine's voice now, if the engine offers that (``prepare``)."""
-    prepare = getattr(engine, "prepare", None)
-    if callable(prepare):
-        prepare(profile, threads=threads)
+    """Load the engine's voice now, so the first take does not pay for it."""
+    engine.prepare(profile, threads=threads)
 
 
 def _speak(engine: Engine, profile: VoiceProfile, finish: Finisher, take: _Take) -> EncodedTake:
@@ -329,7 +325,5 @@ def _next_result(
 
 def _take_timeout(profile: VoiceProfile, takes: list[_Take]) -> float:
     """The longest one take may take, by the engine's own measure, plus a margin."""
-    timeout = getattr(_engine(profile.engine), "timeout", None)
-    if not callable(timeout):
-        return _DEFAULT_TIMEOUT
-    return max(float(timeout(take.text)) for take in takes) + 10.0
+    engine = _engine(profile.engine)
+    return max(engine.timeout(take.text) for take in takes) + 10.0

@@ -15,7 +15,6 @@ espeak-ng voice of that language.
 from __future__ import annotations
 
 import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
@@ -25,21 +24,15 @@ from typing import TYPE_CHECKING, Any
 from listen.engines import engine_names, get_engine
 from listen.errors import ConfigError, EngineUnavailable, UnknownVoice
 from listen.models import Pauses, VoiceInfo, VoiceProfile
+from listen.tomlfile import parse_toml
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT = "default"
 SHIPPED_PACKAGE = "listen.shipped_voices"
-"""The package the repository's ``voices/`` folder installs as (not ``listen.voices``,
-which is this module). An editable install made before that rename lacks it; then
-profiles are read from the ``voices/`` folder of the source checkout."""
-_CHECKOUT_VOICES = Path(__file__).resolve().parents[2] / "voices"
+"""The package the repository's ``voices/`` folder installs as (see pyproject.toml)."""
 
 _SCALARS: dict[str, tuple[float, float]] = {
     "rate": (0.25, 4.0),
@@ -140,12 +133,10 @@ def _sources(user_dir: Path | None) -> dict[str, _Source]:
 
 
 def shipped_voices_folder() -> Traversable:
-    """Where the shipped profiles are: the installed package, else the checkout."""
+    """Where the shipped profiles are installed."""
     try:
         return files(SHIPPED_PACKAGE)
     except ModuleNotFoundError:
-        if _CHECKOUT_VOICES.is_dir():
-            return _CHECKOUT_VOICES
         raise ConfigError(
             "the shipped voice profiles are missing: pip install --force-reinstall listen"
         ) from None
@@ -167,12 +158,10 @@ def _file_source(path: Path) -> _Source:
 
 def _parse(source: _Source) -> VoiceProfile:
     try:
-        data = tomllib.loads(source.read())
+        text = source.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the voice profile {source.where}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source.where} is not valid TOML: {exc}") from exc
-    return _profile_from(data, source)
+    return _profile_from(parse_toml(text, source.where), source)
 
 
 def _profile_from(data: dict[str, Any], source: _Source) -> VoiceProfile:

@@ -23,10 +23,19 @@ class Engine(ABC):
     """The pip extra that installs this engine, if any."""
     max_chars: ClassVar[int] = 2000
     """Longest text one ``synthesize`` call accepts; the script splits longer text."""
+    cost_per_char: ClassVar[float] = 0.002
+    """Seconds of CPU per character, roughly: decides whether a worker pool pays."""
 
-    @classmethod
+    @classmethod  # noqa: B027 - an optional hook: most engines need no check
     def check(cls) -> None:
         """Raise ``EngineUnavailable`` naming the fix when the engine cannot run here."""
+
+    def prepare(self, voice: VoiceProfile, threads: int | None = None) -> None:  # noqa: B027
+        """Load ``voice`` now (once per worker), using at most ``threads`` threads."""
+
+    def timeout(self, text: str) -> float:
+        """The longest one ``synthesize`` call for ``text`` may take before it is a hang."""
+        return 60.0 + 0.1 * len(text)
 
     @classmethod
     def version(cls) -> str:

@@ -41,8 +41,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from listen.audio import segment_from_pcm
 from listen.engines._guard import Watchdog
-from listen.engines._pydub import segment_from_pcm
 from listen.engines.base import Engine
 from listen.errors import EngineError, EngineUnavailable, UnknownVoice
 from listen.models import VoiceInfo, VoiceProfile

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from listen.engines._pydub import segment_from_pcm
+from listen.audio import segment_from_pcm
 from listen.engines.base import Engine
 from listen.errors import EngineError
 from listen.models import VoiceInfo, VoiceProfile
