@@ -41,6 +41,7 @@ from listen.models import (
     Segment,
     SegmentKind,
     Sentence,
+    TakeRef,
     VoiceProfile,
 )
 from listen.synth import Finisher, available_cores, synthesize
@@ -169,7 +170,7 @@ def raw_engine(engine: str, script: Script) -> dict[str, Any]:
 
 
 def timed_render(script: Script, profile: VoiceProfile, finish: Finisher, cache: TakeCache
-                 ) -> tuple[float, list[list[EncodedTake]]]:
+                 ) -> tuple[float, list[list[TakeRef]]]:
     started = time.perf_counter()
     takes = synthesize(script, profile, finish=finish, cache=cache)
     return time.perf_counter() - started, takes

@@ -22,6 +22,7 @@ from listen.models import (
     Segment,
     SegmentKind,
     Sentence,
+    TakeRef,
     VoiceProfile,
 )
 
@@ -82,12 +83,15 @@ SCRIPT = script_of(
 )
 
 
-def pause_samples(take: EncodedTake) -> int:
+def pause_samples(cache: TakeCache, ref: TakeRef) -> int:
+    take = cache.get(ref.key)
+    assert take is not None, "every take handed on is in the store"
     return len(take.mp3) // 2 - take.speech_samples
 
 
-def test_one_take_per_sentence_in_order_with_its_pause(finisher: RecordingFinisher) -> None:
-    takes = synth.synthesize(SCRIPT, TONE, finish=finisher, jobs=1)
+def test_one_take_per_sentence_in_order_with_its_pause(finisher: RecordingFinisher,
+                                                      cache: TakeCache) -> None:
+    takes = synth.synthesize(SCRIPT, TONE, finish=finisher, cache=cache, jobs=1)
     assert [len(segment) for segment in takes] == [1, 3, 1]
     for segment, segment_takes in zip(SCRIPT.segments, takes, strict=True):
         for sentence, take in zip(segment.sentences, segment_takes, strict=True):
@@ -95,9 +99,9 @@ def test_one_take_per_sentence_in_order_with_its_pause(finisher: RecordingFinish
     def ms(milliseconds: int) -> int:
         return milliseconds * SAMPLE_RATE // 1000
 
-    assert pause_samples(takes[0][0]) == ms(1000)  # heading
-    assert [pause_samples(t) for t in takes[1]] == [ms(350), ms(350), ms(750)]
-    assert pause_samples(takes[2][0]) == 0  # PauseKind.NONE
+    assert pause_samples(cache, takes[0][0]) == ms(1000)  # heading
+    assert [pause_samples(cache, t) for t in takes[1]] == [ms(350), ms(350), ms(750)]
+    assert pause_samples(cache, takes[2][0]) == 0  # PauseKind.NONE
 
 
 def test_a_second_render_comes_from_the_cache(finisher: RecordingFinisher,
@@ -133,35 +137,39 @@ def test_a_new_pause_setting_re_finishes_only_the_takes_it_touches(
     longer = replace(TONE, pauses=replace(TONE.pauses, paragraph=900))
     takes = synth.synthesize(SCRIPT, longer, finish=finisher, cache=cache, jobs=1)
     assert len(finisher.calls()) == 6  # only the paragraph's last sentence
-    assert pause_samples(takes[1][2]) == 900 * SAMPLE_RATE // 1000
+    assert pause_samples(cache, takes[1][2]) == 900 * SAMPLE_RATE // 1000
 
 
-def test_a_repeated_sentence_is_spoken_once(finisher: RecordingFinisher) -> None:
+def test_a_repeated_sentence_is_spoken_once(finisher: RecordingFinisher,
+                                            cache: TakeCache) -> None:
     script = script_of(paragraph("Next stop.", "Next stop.", "Vienna."),
                        paragraph("Next stop.", "Vienna."))
-    takes = synth.synthesize(script, TONE, finish=finisher, jobs=1)
+    takes = synth.synthesize(script, TONE, finish=finisher, cache=cache, jobs=1)
     assert len(finisher.calls()) == 2  # same text and same pause: one take
     assert takes[0][0] == takes[0][1] == takes[1][0]
     assert takes[0][2] == takes[1][1]
 
 
 def test_the_pool_gives_the_same_takes_in_the_same_order(
-    finisher: RecordingFinisher, monkeypatch: pytest.MonkeyPatch
+    finisher: RecordingFinisher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
     sentences = [f"Carriage {n} is {'very ' * (n % 7)}quiet." for n in range(40)]
     script = script_of(*(paragraph(*sentences[i : i + 4]) for i in range(0, 40, 4)))
     progress: list[int] = []
-    pooled = synth.synthesize(script, TONE, finish=finisher, jobs=2,
-                              on_progress=lambda done, _total: progress.append(done))
+    pooled = synth.synthesize(script, TONE, finish=finisher, cache=TakeCache(tmp_path / "a"),
+                              jobs=2, on_progress=lambda done, _total: progress.append(done))
     workers = {line.split()[0] for line in finisher.calls()}
     assert workers and str(os.getpid()) not in workers
-    assert pooled == synth.synthesize(script, TONE, finish=finisher, jobs=1)
+    here = synth.synthesize(script, TONE, finish=finisher, cache=TakeCache(tmp_path / "b"),
+                            jobs=1)
+    assert pooled == here
     assert progress == list(range(41))
 
 
-def test_few_misses_are_made_in_this_process(finisher: RecordingFinisher) -> None:
-    synth.synthesize(SCRIPT, TONE, finish=finisher)
+def test_few_misses_are_made_in_this_process(finisher: RecordingFinisher,
+                                            cache: TakeCache) -> None:
+    synth.synthesize(SCRIPT, TONE, finish=finisher, cache=cache)
     assert {line.split()[0] for line in finisher.calls()} == {str(os.getpid())}
 
 
@@ -177,27 +185,28 @@ def test_espeak_in_a_pool_speaks_every_sentence(
     assert str(os.getpid()) not in {line.split()[0] for line in finisher.calls()}
 
 
-def test_a_failing_take_names_its_sentence(finisher: RecordingFinisher) -> None:
+def test_a_failing_take_names_its_sentence(finisher: RecordingFinisher,
+                                           cache: TakeCache) -> None:
     broken = replace(TONE, rate=0.0)
     with pytest.raises(EngineError, match="'The sleeper leaves at nine.'"):
         synth.synthesize(script_of(paragraph("The sleeper leaves at nine.")), broken,
-                         finish=finisher, jobs=1)
+                         finish=finisher, cache=cache, jobs=1)
 
 
 def test_a_failing_take_in_the_pool_names_its_sentence(
-    finisher: RecordingFinisher, monkeypatch: pytest.MonkeyPatch
+    finisher: RecordingFinisher, cache: TakeCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
     too_long = "word " * 450
     script = script_of(paragraph("Fine.", too_long.strip(), "Also fine."))
     with pytest.raises(EngineError, match="could not speak the sentence 'word word"):
-        synth.synthesize(script, ESPEAK, finish=finisher, jobs=2)
+        synth.synthesize(script, ESPEAK, finish=finisher, cache=cache, jobs=2)
 
 
 def test_a_voice_that_fails_to_load_in_the_workers_is_reported(
-    finisher: RecordingFinisher, monkeypatch: pytest.MonkeyPatch
+    finisher: RecordingFinisher, cache: TakeCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
     nobody = replace(ESPEAK, voice="no-such-voice")
     with pytest.raises(EngineError, match="no-such-voice"):
-        synth.synthesize(SCRIPT, nobody, finish=finisher, jobs=2)
+        synth.synthesize(SCRIPT, nobody, finish=finisher, cache=cache, jobs=2)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from listen.errors import OutputError
 from listen.fsutil import write_atomic
-from listen.models import EncodedTake, VoiceProfile
+from listen.models import EncodedTake, TakeRef, VoiceProfile
 
 KEY_VERSION = 1
 _MAGIC = b"LTAKE1\n"
@@ -86,6 +86,11 @@ class TakeCache:
         except OSError:
             return None
         return _decode(data)
+
+    def ref(self, key: str) -> TakeRef | None:
+        """The stored take's timing, verified, without keeping its frames in memory."""
+        take = self.get(key)
+        return take.ref(key) if take else None
 
     def put(self, key: str, take: EncodedTake) -> None:
         try:

@@ -29,7 +29,7 @@ from listen.audio import (
     ungated_loudness,
 )
 from listen.errors import AudioError
-from listen.models import ChapterMark, Cue, EncodedTake, Program, Script
+from listen.models import ChapterMark, Cue, EncodedTake, Program, Script, TakeRef
 
 CODEC_LOSS_DB = 0.4
 """Added to the target: a 64 kbit/s MP3 of speech measures this much quieter decoded."""
@@ -199,7 +199,7 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 def assemble(
     script: Script,
-    takes: Sequence[Sequence[EncodedTake]],
+    takes: Sequence[Sequence[TakeRef | EncodedTake]],
     *,
     intro: EncodedTake | None = None,
     outro: EncodedTake | None = None,
@@ -211,7 +211,8 @@ def assemble(
     """
     if len(takes) != len(script.segments):
         raise AudioError(f"{len(takes)} segments of audio for {len(script.segments)} in the script")
-    ordered = ([intro] if intro else []) + [t for segment in takes for t in segment]
+    ordered: list[TakeRef | EncodedTake] = [intro] if intro else []
+    ordered += [t for segment in takes for t in segment]
     ordered += [outro] if outro else []
     if not ordered:
         raise AudioError("nothing to assemble: the script has no sentences")
@@ -250,8 +251,8 @@ def _chapters(
     return tuple(ChapterMark(s, e, t) for (s, t), e in zip(begun, ends, strict=True))
 
 
-def _bitrate(take: EncodedTake) -> int:
+def _bitrate(take: TakeRef | EncodedTake) -> int:
     """kbit/s of a CBR take: its bytes over its duration, rounded to a standard rate."""
-    measured = len(take.mp3) * 8 / take.duration / 1000 if take.frames else 64
+    measured = take.size * 8 / take.duration / 1000 if take.frames else 64
     rates = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
     return min(rates, key=lambda r: abs(r - measured))

@@ -194,8 +194,23 @@ class VoiceInfo:
     why_not: str = ""
 
 
+class _Timed:
+    """Durations of a take, from the MP3 frames it occupies (1,152 samples each)."""
+
+    frames: int
+    sample_rate: int
+
+    @property
+    def samples(self) -> int:
+        return self.frames * 1152
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
+
+
 @dataclass(frozen=True)
-class EncodedTake:
+class EncodedTake(_Timed):
     """One sentence, mastered, with its pause, encoded as a self-contained MP3 stream.
 
     Independently encoded streams concatenate into a valid stream; junctions fall
@@ -212,12 +227,30 @@ class EncodedTake:
     """Samples the decoder outputs before the first speech sample (encoder delay)."""
 
     @property
-    def samples(self) -> int:
-        return self.frames * 1152
+    def size(self) -> int:
+        return len(self.mp3)
 
-    @property
-    def duration(self) -> float:
-        return self.samples / self.sample_rate
+    def ref(self, key: str) -> TakeRef:
+        """This take's timing, and the key its frames are stored under."""
+        return TakeRef(key, self.frames, self.sample_rate, self.speech_samples,
+                       self.lead_samples, self.size)
+
+
+@dataclass(frozen=True)
+class TakeRef(_Timed):
+    """A finished take kept in the take store: its timing and where its frames are.
+
+    Synthesis hands these on instead of the frames, so memory does not grow with
+    the article: the frames are read back one take at a time as the MP3 is written.
+    """
+
+    key: str
+    frames: int
+    sample_rate: int
+    speech_samples: int
+    lead_samples: int
+    size: int
+    """Bytes of MP3 frames."""
 
 
 @dataclass(frozen=True)

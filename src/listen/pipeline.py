@@ -13,21 +13,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from listen import __version__
+from listen.cache import TakeCache, default_cache_dir
 from listen.config import Settings, Show, channel_for
 from listen.cover import make_cover, square_cover
 from listen.encode import encode_take, write_mp3
-from listen.errors import ListenError
+from listen.errors import AudioError, ListenError
 from listen.extract import extract_article
 from listen.fsutil import atomic_writer, write_atomic
 from listen.lexicon import load_lexicon
@@ -40,6 +43,7 @@ from listen.models import (
     EpisodeTags,
     Program,
     Script,
+    TakeRef,
     VoiceProfile,
 )
 from listen.publish import list_episodes, publish, rebuild
@@ -151,21 +155,20 @@ def render(
     if not force and previous and previous.fingerprint == fingerprint and mp3_path.is_file():
         return RenderResult(source, "unchanged", mp3_path, previous)
 
-    hooks.on_stage("speaking")
-    takes = synthesize(  # 4.
-        script, profile, finish=finisher, cache=_cache(settings), jobs=settings.jobs,
-        on_progress=hooks.on_takes,
-    )
-    hooks.on_stage("mastering")
-    intro, outro = _bumpers(settings, profile)
-    program = assemble(script, takes, intro=intro, outro=outro)  # 5.
-    cover, cover_warning = _episode_cover(article)
-    tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
-    ordered = [t for t in (intro,) if t] + [t for seg in takes for t in seg]
-    ordered += [t for t in (outro,) if t]
-    with atomic_writer(mp3_path) as handle:  # 7.
-        handle.write(tag)
-        write_mp3(handle, ordered, program)
+    with _take_store(settings) as store:
+        hooks.on_stage("speaking")
+        takes = synthesize(  # 4.
+            script, profile, finish=finisher, cache=store, jobs=settings.jobs,
+            on_progress=hooks.on_takes,
+        )
+        hooks.on_stage("mastering")
+        intro, outro = _bumpers(settings, profile)
+        program = assemble(script, takes, intro=intro, outro=outro)  # 5.
+        cover, cover_warning = _episode_cover(article)
+        tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
+        with atomic_writer(mp3_path) as handle:  # 7.
+            handle.write(tag)
+            write_mp3(handle, _frames(store, takes, intro, outro), program)
     sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
     hooks.on_stage("publishing")
     cover_url = _ensure_show_cover(out, article, settings)
@@ -227,12 +230,33 @@ def _fingerprint(
     return hashlib.sha256(blob).hexdigest()
 
 
-def _cache(settings: Settings):  # type: ignore[no-untyped-def]
-    from listen.cache import TakeCache, default_cache_dir
+@contextlib.contextmanager
+def _take_store(settings: Settings) -> Iterator[TakeCache]:
+    """The take cache; with caching off, a temporary one that spools this render."""
+    if settings.use_cache:
+        yield TakeCache(settings.cache_dir or default_cache_dir())
+        return
+    with tempfile.TemporaryDirectory(prefix="listen-takes-") as folder:
+        yield TakeCache(Path(folder))
 
-    if not settings.use_cache:
-        return None
-    return TakeCache(settings.cache_dir or default_cache_dir())
+
+def _frames(
+    store: TakeCache,
+    takes: Sequence[Sequence[TakeRef]],
+    intro: EncodedTake | None,
+    outro: EncodedTake | None,
+) -> Iterator[EncodedTake]:
+    """Every take's frames in programme order, read back one take at a time."""
+    if intro:
+        yield intro
+    for ref in (ref for segment in takes for ref in segment):
+        take = store.get(ref.key)
+        if take is None:
+            raise AudioError(f"a cached take vanished from {store.folder} while writing: "
+                             "render again, or use --no-cache")
+        yield take
+    if outro:
+        yield outro
 
 
 def _bumpers(

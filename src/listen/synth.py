@@ -5,7 +5,11 @@
     3. make      the misses, each synthesised once (a repeated sentence is one take):
                  in a process pool sized to the cores, or here when there is
                  too little work to pay for starting one
-    4. store     each new take into the cache as it arrives
+    4. store     each new take into the take store (the cache) as it arrives
+
+What comes back is a ``TakeRef`` per sentence: timing and a key, not the frames, so
+memory does not grow with the article; the pipeline reads the frames back from the
+store one take at a time while it writes the MP3.
 
 A take is made entirely by one worker: the engine speaks, then the ``Finisher``
 masters it, appends its pause and encodes it to MP3 frames, so encoding uses every
@@ -31,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from listen.cache import TakeCache, take_key
 from listen.engines import Engine, get_engine
 from listen.errors import EngineError, ListenError
-from listen.models import EncodedTake, Script, VoiceProfile
+from listen.models import EncodedTake, Script, TakeRef, VoiceProfile
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -76,11 +80,14 @@ def synthesize(
     profile: VoiceProfile,
     *,
     finish: Finisher,
-    cache: TakeCache | None = None,
+    cache: TakeCache,
     jobs: int | None = None,
     on_progress: Progress | None = None,
-) -> list[list[EncodedTake]]:
-    """One finished take per sentence, indexed ``[segment][sentence]``."""
+) -> list[list[TakeRef]]:
+    """One finished take per sentence, kept in ``cache``, indexed ``[segment][sentence]``.
+
+    With caching off, pass a ``TakeCache`` in a temporary folder: it is the spool.
+    """
     engine_class = get_engine(profile.engine)
     engine_class.check()
     lines = plan(script, profile)  # 1.
@@ -89,7 +96,7 @@ def synthesize(
         take_key(profile.engine, version, profile, text, finish.key, pause_ms=pause)
         for text, pause in lines
     ]
-    made: list[EncodedTake | None] = [cache.get(key) if cache else None for key in keys]  # 2.
+    made: list[TakeRef | None] = [cache.ref(key) for key in keys]  # 2.
     missing = _missing_takes(lines, keys, made)
     report = on_progress or (lambda _done, _total: None)
     done = len(lines) - sum(len(take.slots) for take in missing)
@@ -97,10 +104,9 @@ def synthesize(
 
     def store(take: _Take, result: EncodedTake) -> None:  # 4.
         nonlocal done
-        if cache is not None:
-            cache.put(take.key, result)
+        cache.put(take.key, result)
         for slot in take.slots:
-            made[slot] = result
+            made[slot] = result.ref(take.key)
         done += len(take.slots)
         report(done, len(lines))
 
@@ -121,7 +127,7 @@ def plan(script: Script, profile: VoiceProfile) -> list[tuple[str, int]]:
 
 
 def _missing_takes(
-    lines: Sequence[tuple[str, int]], keys: Sequence[str], made: Sequence[EncodedTake | None]
+    lines: Sequence[tuple[str, int]], keys: Sequence[str], made: Sequence[TakeRef | None]
 ) -> list[_Take]:
     slots: dict[str, list[int]] = {}
     for slot, (key, take) in enumerate(zip(keys, made, strict=True)):
@@ -130,7 +136,7 @@ def _missing_takes(
     return [_Take(*lines[found[0]], key, tuple(found)) for key, found in slots.items()]
 
 
-def _by_segment(script: Script, flat: list[EncodedTake]) -> list[list[EncodedTake]]:
+def _by_segment(script: Script, flat: list[TakeRef]) -> list[list[TakeRef]]:
     takes, start = [], 0
     for segment in script.segments:
         takes.append(flat[start : start + len(segment.sentences)])
