@@ -109,7 +109,8 @@ def _main_blocks(tree: HtmlElement, body: HtmlElement | None) -> list[Block]:
 
 def _body_text(tree: HtmlElement) -> list[Block]:
     """A page with bare text in its body and no paragraphs: that text, as one paragraph."""
-    text = " ".join(tree.text_content().split())
+    body = tree.find(".//body")  # not <head>: a <title> alone is no article
+    text = " ".join((tree if body is None else body).text_content().split())
     return [Block(BlockKind.PARAGRAPH, text)] if text else []
 
 

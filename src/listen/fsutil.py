@@ -51,4 +51,7 @@ def _describe(exc: OSError, where: Path) -> str:
         return f"no space left on the device holding {where}: free some space and run again"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write to {where}: choose a writable folder with --out"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):  # a file where a folder should be
+        return f"cannot write to {where}: part of that path is a file, not a folder: " \
+            "choose a folder with --out"
     return f"cannot write {where}: {exc.strerror or exc}"

@@ -7,6 +7,7 @@ Nothing here imports an outside library, so every layer may import it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -359,3 +360,17 @@ class EpisodeTags:
     cover: bytes = b""
     cover_mime: str = "image/jpeg"
     generator: str = "listen"
+
+
+def _ignore_stage(_stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RenderHooks:
+    """Callbacks a front end passes to a render to show progress; all optional."""
+
+    on_stage: Callable[[str], None] = _ignore_stage
+    """Called with ``reading``, ``speaking``, ``mastering``, ``publishing``."""
+    on_takes: Callable[[int, int], None] | None = None
+    """Called with (takes done, takes in all) as sentences are spoken."""

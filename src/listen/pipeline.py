@@ -19,8 +19,8 @@ import json
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -42,6 +42,7 @@ from listen.models import (
     Episode,
     EpisodeTags,
     Program,
+    RenderHooks,
     Script,
     TakeRef,
     VoiceProfile,
@@ -59,7 +60,6 @@ if TYPE_CHECKING:
 SAMPLE_RATE = 44100
 SHOW_COVER = "cover.jpg"
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,6 @@ class RenderResult:
     episode: Episode
     warnings: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
-
-
-@dataclass
-class RenderHooks:
-    """Callbacks the CLI uses to show progress; all optional."""
-
-    on_stage: Callable[[str], None] = field(default=lambda _stage: None)
-    on_takes: Progress | None = None
 
 
 def prepare_script(

@@ -13,7 +13,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from listen.pipeline import RenderHooks
+from listen.models import RenderHooks
 
 
 class RenderProgress:
