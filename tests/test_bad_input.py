@@ -5,49 +5,51 @@ starts with ``Error: `` and says what to do, no traceback anywhere, and no file 
 in the output folder, not even a temporary one. One row succeeds on purpose: a page
 in a charset nobody knows is decoded anyway.
 
-    input                              | what the user sees (exit code)
-    -----------------------------------|-----------------------------------------------------
-    missing file                       | Error: no such file: nope.html: check the path, or give an
-                                       |   http(s) URL (1)
-    folder with no .html in it         | Error: notes is a folder with no .html files: name a page (1)
-    binary file                        | Error: blob.html is a binary file, not a web page: give an
-                                       |   HTML page (1)
-    empty file                         | Error: empty.html is empty: give a page that contains an
-                                       |   article (1)
-    HTML with no article               | Error: no article text found in menu.html: if the page does
-                                       |   hold an article, add a site rule for it in listen.toml (1)
-    huge page (15 MB + 1 byte)         | Error: huge.html is larger than 15 MB: that is not an article
-                                       |   page; save just the article, or raise the limit (1)
-    page in an unknown charset         | no error: the page is read as UTF-8 (or Windows-1252) and
-                                       |   its words come out right ("Zoë", "Müller", "Ærø") (0)
-    unreachable URL                    | Error: cannot reach http://127.0.0.1:<port>/ ([Errno 111]
-                                       |   Connection refused): check the address and your
-                                       |   connection, or save the page and give its path (1)
-    URL that answers 404               | Error: http://127.0.0.1:<port>/gone.html was not found
-                                       |   (HTTP 404): check the address (1)
-    URL that answers with a PDF        | Error: http://127.0.0.1:<port>/report.pdf is application/pdf,
-                                       |   not a web page: listen reads HTML articles; give the URL
-                                       |   of the article page (1)
-    unknown voice                      | Error: no voice profile named 'nobody'; choose one of:
-                                       |   default, espeak-en-gb, espeak-en-us, joe (`listen voices`
-                                       |   shows them) (1)
-    --out below a regular file         | Error: cannot write to notes.txt/out: notes.txt is a file, not
-                                       |   a folder: choose a folder with --out (1)
-    read-only output folder            | Error: cannot write to locked/out: choose a writable folder
-                                       |   with --out (1)
-    full disk (output folder)          | Error: no space left on the device holding
-                                       |   out/<slug>.mp3: free some space and run again (1)
-    full disk (take cache)             | Error: cannot write the take cache in cache (no space left
-                                       |   on the device holding cache/<xx>/<key>.take: free some
-                                       |   space and run again): free some space, point
-                                       |   LISTEN_CACHE elsewhere, or render with --no-cache (1)
-    Ctrl-C                             | Error: interrupted; finished files and the feed are intact:
-                                       |   run the command again to finish (130)
+Input → what the user sees (exit code); paths shortened to what the user typed:
 
-Known gaps (xfail, strict: they turn red once fixed, so the marker comes off):
-    --out naming a regular file        | click's boxed usage error, exit 2 (OutOption file_okay=False)
-    --config that does not exist       | click's boxed usage error, exit 2 (ConfigOption exists=True)
-    --from-file that does not exist    | click's boxed usage error, exit 2 (exists=True)
+    missing file (1)
+        Error: no such file: nope.html: check the path, or give an http(s) URL
+    folder with no .html in it (1)
+        Error: notes is a folder with no .html files: name a page
+    binary file (1)
+        Error: blob.html is a binary file, not a web page: give an HTML page
+    empty file (1)
+        Error: empty.html is empty: give a page that contains an article
+    HTML with no article (1)
+        Error: no article text found in menu.html: if the page does hold an article,
+        add a site rule for it in listen.toml
+    huge page, 15 MB + 1 byte (1)
+        Error: huge.html is larger than 15 MB: that is not an article page; save just
+        the article, or raise the limit
+    page in an unknown charset, <meta charset="x-unknown-klingon"> (0)
+        no error: the bytes are detected (UTF-8, or Windows-1252) and the script reads
+        "Zoë Müller opens a café on Ærø" as written
+    unreachable URL (1)
+        Error: cannot reach http://127.0.0.1:9/ ([Errno 111] Connection refused): check
+        the address and your connection, or save the page and give its path
+    URL that answers 404 (1)
+        Error: http://127.0.0.1:8000/gone.html was not found (HTTP 404): check the address
+    URL that answers with a PDF (1)
+        Error: http://127.0.0.1:8000/report.pdf is application/pdf, not a web page: listen
+        reads HTML articles; give the URL of the article page
+    unknown voice (1)
+        Error: no voice profile named 'nobody'; choose one of: default, espeak-en-gb,
+        espeak-en-us, joe (`listen voices` shows them)
+    output folder below a regular file, --out notes.txt/out (1)
+        Error: cannot write to notes.txt/out: part of that path is a file, not a folder:
+        choose a folder with --out
+    read-only output folder (1)
+        Error: cannot write to locked/out: choose a writable folder with --out
+    full disk, output folder (1)
+        Error: no space left on the device holding out/<slug>.mp3: free some space and
+        run again
+    full disk, take cache (1)
+        Error: take cache: no space left on the device holding cache/<xx>/<key>.take:
+        free some space and run again; or point LISTEN_CACHE (--cache) at another folder
+    Ctrl-C (130)
+        Error: interrupted; finished files and the feed are intact: run the command again
+        to finish
+
 """
 
 from __future__ import annotations
@@ -306,7 +308,9 @@ CASES: dict[str, Case] = {
         render(str(PAGE), voice="nobody"),
         ("no voice profile named 'nobody'", "choose one of", "listen voices")),
     "--out below a regular file": Case(
-        render(str(PAGE), out="notes.txt/out"), ("notes.txt/out", "--out"), out="notes.txt/out"),
+        render(str(PAGE), out="notes.txt/out"),
+        ("cannot write to", "notes.txt/out", "is a file, not a folder", "--out"),
+        out="notes.txt/out"),
     "read-only output folder": Case(
         render(str(PAGE), out="locked/out"), ("cannot write to", "locked", "--out"),
         out="locked"),
@@ -325,20 +329,15 @@ CASES: dict[str, Case] = {
     "Ctrl-C while writing the MP3": Case(
         render(str(PAGE)), ("interrupted", "run the command again"), code=130,
         patch=interrupt_while("writing")),
-    # Known gaps: click checks these paths itself and answers with a boxed usage error
-    # and exit code 2. Fixes: see the report (drop exists=/file_okay= from the options;
-    # find_config and fsutil already give one-line messages).
+    # Paths typer would check itself (a boxed usage error, exit 2) are checked by listen.
     "--out names a regular file": Case(
-        render(str(PAGE), out="notes.txt"), ("notes.txt", "--out"), out="elsewhere",
-        marks=(pytest.mark.xfail(strict=True, reason="OutOption file_okay=False: click, exit 2"),)),
+        render(str(PAGE), out="notes.txt"), ("notes.txt", "--out"), out="elsewhere"),
     "--config that does not exist": Case(
         lambda tmp, url: [*render(str(PAGE))(tmp, url), "--config", str(tmp / "listen.toml")],
-        ("listen.toml not found", "--config"),
-        marks=(pytest.mark.xfail(strict=True, reason="ConfigOption exists=True: click, exit 2"),)),
+        ("listen.toml not found", "--config")),
     "--from-file that does not exist": Case(
         lambda tmp, url: [*render()(tmp, url), "--from-file", str(tmp / "sources.txt")],
-        ("sources.txt", "check the path"),
-        marks=(pytest.mark.xfail(strict=True, reason="--from-file exists=True: click, exit 2"),)),
+        ("sources.txt", "check the path")),
 }
 
 

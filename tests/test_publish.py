@@ -257,16 +257,16 @@ def test_a_folder_without_catalog_is_an_error_not_a_new_catalog(out: Path) -> No
     assert not (out / CATALOG_NAME).exists()
 
 
-def test_stale_feed_temp_files_are_swept(out: Path) -> None:
+def test_stale_temp_files_are_swept(out: Path) -> None:
     stale, fresh = out / ".feed.xml.abc123.tmp", out / ".feed.xml.def456.tmp"
-    other = out / ".ep-1.mp3.xyz.tmp"
-    for path in (stale, fresh, other):
+    stale_mp3, kept = out / ".ep-1.mp3.xyz.tmp", out / "notes.tmp"
+    for path in (stale, fresh, stale_mp3, kept):
         path.write_bytes(b"<rss")
     hour_ago = time.time() - 3600
-    os.utime(stale, (hour_ago, hour_ago))
-    os.utime(other, (hour_ago, hour_ago))
-    assert sweep_stale_temp_files(out) == [stale]
-    assert not stale.exists() and fresh.exists() and other.exists()
+    for path in (stale, stale_mp3, kept):
+        os.utime(path, (hour_ago, hour_ago))
+    assert sweep_stale_temp_files(out) == [stale_mp3, stale]
+    assert fresh.exists() and kept.exists()
 
 
 def test_the_lock_makes_a_second_publisher_wait(out: Path) -> None:
@@ -280,7 +280,7 @@ def test_the_lock_makes_a_second_publisher_wait(out: Path) -> None:
     assert still_waiting and not feed_written, "published while another held the lock"
     assert process.returncode == 0, errors
     assert len(feed_guids(out)) == 1
-    assert (out / LOCK_NAME).exists()
+    assert not (out / LOCK_NAME).exists(), "POSIX locks the folder itself: no lock file"
 
 
 def test_concurrent_publishers_all_land_their_items(out: Path) -> None:

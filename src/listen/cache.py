@@ -96,10 +96,8 @@ class TakeCache:
         try:
             write_atomic(self.path(key), _encode(take))
         except OutputError as exc:
-            raise OutputError(
-                f"cannot write the take cache in {self.folder} ({exc}): "
-                "free some space, point LISTEN_CACHE elsewhere, or render with --no-cache"
-            ) from exc
+            raise OutputError(f"take cache: {exc}; or point LISTEN_CACHE (--cache) at "
+                              "another folder") from exc
 
     def size(self) -> int:
         """Bytes the cached takes occupy."""

@@ -67,12 +67,11 @@ class ScriptFormat(str, Enum):
 
 OutOption = Annotated[
     Path | None,  # noqa: UP007 - typer needs Optional on Python 3.10
-    typer.Option("--out", "-o", help="Output folder (default ./output).", file_okay=False),
+    typer.Option("--out", "-o", help="Output folder (default ./output)."),
 ]
 ConfigOption = Annotated[
     Path | None,  # noqa: UP007
-    typer.Option("--config", "-c", help="Publisher profile (default ./listen.toml).",
-                 exists=True, dir_okay=False),
+    typer.Option("--config", "-c", help="Publisher profile (default ./listen.toml)."),
 ]
 VoiceOption = Annotated[
     str | None,  # noqa: UP007
@@ -108,8 +107,7 @@ def render(
         help="Where the output folder is served; enclosure URLs start with it.")] = None,
     config: ConfigOption = None,
     from_file: Annotated[Path | None, typer.Option(  # noqa: UP007
-        "--from-file", help="A text file of sources, one per line (# comments).",
-        exists=True, dir_okay=False)] = None,
+        "--from-file", help="A text file of sources, one per line (# comments).")] = None,
     cache: Annotated[Path | None, typer.Option(  # noqa: UP007
         help="Segment cache folder (default: the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise everything anew.")
@@ -159,7 +157,12 @@ def render(
 def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
     listed = list(sources)
     if from_file is not None:
-        lines = from_file.read_text(encoding="utf-8").splitlines()
+        try:
+            lines = from_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SourceError(f"cannot read the list of sources {from_file} ({reason}): "
+                              "check the path given to --from-file") from exc
         listed += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not listed:
         raise SourceError("no source given: name an article file, a URL, or - for stdin")
@@ -342,5 +345,5 @@ def feed_rebuild(out: OutOption = None, config: ConfigOption = None) -> None:
 
 
 def main() -> None:
-    """Console entry point (``listen`` and ``python -m listen``)."""
+    """Console entry point, called by ``listen.__main__`` (``listen``, ``python -m listen``)."""
     app()

@@ -24,7 +24,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(_describe(exc, folder)) from exc
+        raise OutputError(describe_os_error(exc, folder)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -35,7 +35,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(_describe(exc, path)) from exc
+        raise OutputError(describe_os_error(exc, path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -46,7 +46,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _describe(exc: OSError, where: Path) -> str:
+def describe_os_error(exc: OSError, where: Path) -> str:
+    """One line for a failed write: what went wrong with ``where``, and what to do."""
     if exc.errno == errno.ENOSPC:
         return f"no space left on the device holding {where}: free some space and run again"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

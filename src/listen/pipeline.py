@@ -30,9 +30,9 @@ from listen.cache import TakeCache, default_cache_dir
 from listen.config import Settings, Show, channel_for
 from listen.cover import make_cover, square_cover
 from listen.encode import encode_take, write_mp3
-from listen.errors import AudioError, ListenError
+from listen.errors import AudioError, ListenError, OutputError
 from listen.extract import extract_article
-from listen.fsutil import atomic_writer, write_atomic
+from listen.fsutil import atomic_writer, describe_os_error, write_atomic
 from listen.lexicon import load_lexicon
 from listen.load import fetch_bytes, load_page
 from listen.master import assemble, load_bumper, master_take
@@ -47,7 +47,7 @@ from listen.models import (
     TakeRef,
     VoiceProfile,
 )
-from listen.publish import list_episodes, publish, rebuild
+from listen.publish import folder_lock, list_episodes, publish, rebuild
 from listen.script import ScriptOptions, build_script
 from listen.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.synth import synthesize
@@ -141,11 +141,11 @@ def render(
     episode_id = article.url or _source_id(source)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
-    slug = _unique_slug(out, slugify(article.title), episode_id)
-    mp3_path = out / f"{slug}.mp3"
     previous = _previous(out, episode_id)
-    if not force and previous and previous.fingerprint == fingerprint and mp3_path.is_file():
-        return RenderResult(source, "unchanged", mp3_path, previous)
+    if not force and previous and previous.fingerprint == fingerprint:
+        if (out / previous.audio_file).is_file():
+            return RenderResult(source, "unchanged", out / previous.audio_file, previous)
+    _check_writable(out)  # before minutes of synthesis, not after
 
     with _take_store(settings) as store:
         hooks.on_stage("speaking")
@@ -158,19 +158,34 @@ def render(
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
         cover, cover_warning = _episode_cover(article)
         tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
-        with atomic_writer(mp3_path) as handle:  # 7.
-            handle.write(tag)
-            write_mp3(handle, _frames(store, takes, intro, outro), program)
-    sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
-    hooks.on_stage("publishing")
-    cover_url = _ensure_show_cover(out, article, settings)
-    channel, warnings = channel_for(settings, article, cover_url)
-    episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
-    episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
+        hooks.on_stage("publishing")
+        # Under the folder lock from naming the files to publishing them, so two
+        # renders of articles with the same title cannot pick the same file name.
+        with folder_lock(out):
+            slug = _unique_slug(out, slugify(article.title), episode_id)
+            mp3_path = out / f"{slug}.mp3"
+            with atomic_writer(mp3_path) as handle:  # 7.
+                handle.write(tag)
+                write_mp3(handle, _frames(store, takes, intro, outro), program)
+            sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
+            cover_url = _ensure_show_cover(out, article, settings)
+            channel, warnings = channel_for(settings, article, cover_url)
+            episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
+            episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
     if cover_warning:
         warnings.append(cover_warning)
     return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
                         (mp3_path, *sidecars.values()))
+
+
+def _check_writable(out: Path) -> None:
+    """Fail now, with the fix named, if the output folder cannot take files."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, out)) from exc
 
 
 def slugify(title: str, max_length: int = 80) -> str:

@@ -1,6 +1,6 @@
 """Publishing: keep the catalog and ``feed.xml`` of an output folder in step.
 
-Every change runs under an exclusive lock on ``<out>/.listen.lock``, so two renders
+Every change runs under an exclusive lock on the output folder, so two renders
 into one folder take turns and both land their items. Within the lock, one catalog
 transaction spans the whole change: the row is written, the feed is rendered from
 the catalog and replaced atomically, and only then does the transaction commit.
@@ -9,8 +9,12 @@ So a crash (even SIGKILL) at any point leaves a feed that parses and holds every
 item the catalog holds: before the feed's rename, both are as they were; between
 the rename and the commit, the feed also carries the episode being published, whose
 files are already in place (the pipeline writes them first), and the next publish
-renders the feed from the catalog again. A killed writer may leave a
-``.feed.xml.*.tmp`` file behind; the next publish sweeps those older than a minute.
+renders the feed from the catalog again. A killed writer may leave temporary
+files (``.<name>.*.tmp``) behind; the next publish sweeps those older than a minute.
+
+The lock is re-entrant within a process: the pipeline holds it while it names and
+writes an episode's files, then publishes them, so two renders of articles with
+the same title cannot pick the same file name.
 """
 
 from __future__ import annotations
@@ -30,7 +34,11 @@ from listen.fsutil import write_atomic
 from listen.models import Channel, Episode
 
 LOCK_NAME = ".listen.lock"
+"""The lock file, on Windows only; elsewhere the folder itself is locked."""
 STALE_TEMP_SECONDS = 60.0
+
+_held: dict[Path, int] = {}
+"""Locks this process holds, by folder, with how many times each is entered."""
 
 
 def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = False) -> Episode:
@@ -81,33 +89,47 @@ def list_episodes(out_dir: Path) -> list[Episode]:
 
 @contextlib.contextmanager
 def folder_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the exclusive publishing lock of ``out_dir``; waits while another holds it.
+    """Hold the exclusive publishing lock of ``out_dir``; wait while another holds it.
 
     The operating system drops the lock when its holder dies, so no stale lock can
     outlive a killed render. (``flock`` may not lock across machines on NFS.)
+    Entering it again in the same process, while it is held, does not wait.
     """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK_NAME, "a+b")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise FeedError(f"cannot lock {out_dir / LOCK_NAME}: {exc.strerror or exc}") from exc
-    with handle:
-        _lock(handle.fileno())
+    key = out_dir.resolve()
+    if key in _held:
+        _held[key] += 1
         try:
             yield
         finally:
-            _unlock(handle.fileno())
+            _held[key] -= 1
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = _open_lock(out_dir)
+    except OSError as exc:
+        raise FeedError(f"cannot lock {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        _lock(fd)
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 def sweep_stale_temp_files(out_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
-    """Delete ``.feed.xml.*.tmp`` files a killed publish left; return what was deleted.
+    """Delete the temporary files (``.<name>.*.tmp``) a killed render or publish left;
+    return what was deleted.
 
-    Called under the lock, when no feed write of ours is running; the age test
-    spares a writer that does not take the lock.
+    Called under the lock: every write of ours into the output folder happens under
+    it, so none is running; the age test spares a writer that does not take the lock.
     """
     deadline = time.time() - older_than
     swept = []
-    for temp in out_dir.glob(f".{FEED_NAME}.*.tmp"):
+    for temp in sorted(out_dir.glob(".*.*.tmp")):
         with contextlib.suppress(OSError):
             if temp.stat().st_mtime < deadline:
                 temp.unlink()
@@ -146,6 +168,10 @@ def _with_file_length(out_dir: Path, episode: Episode) -> Episode:
 if sys.platform == "win32":
     import msvcrt
 
+    def _open_lock(out_dir: Path) -> int:
+        """Windows cannot lock a folder: lock a file in it."""
+        return os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+
     def _lock(fd: int) -> None:
         while True:  # LK_LOCK gives up after 10 s; keep waiting as flock does
             try:
@@ -160,6 +186,10 @@ if sys.platform == "win32":
 
 else:
     import fcntl
+
+    def _open_lock(out_dir: Path) -> int:
+        """Lock the folder itself, so no lock file is left in it."""
+        return os.open(out_dir, os.O_RDONLY)
 
     def _lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
