@@ -176,3 +176,13 @@ def test_doctor_reports_engines_and_output(tmp_path: Path) -> None:
     code, stdout, _ = run("doctor", "--out", str(tmp_path))
     assert code == 0
     assert "engine pyttsx3" in stdout and "espeak-ng" in stdout
+
+
+def test_script_prints_as_written_and_spoken(sample_article: Path) -> None:
+    code, written, _ = run("script", str(sample_article))
+    assert code == 0
+    assert "2023–2024" in written and "€29" in written
+    code, spoken, _ = run("script", str(sample_article), "--spoken")
+    assert code == 0
+    assert "2023 to 2024" in spoken and "29 euros" in spoken
+    assert "Doctor Elise Brandt" in spoken

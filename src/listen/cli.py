@@ -228,12 +228,15 @@ def script(
                    ] = ScriptFormat.text,
     explain: Annotated[bool, typer.Option(help="Also show what was left out, and why.")
                        ] = False,
+    spoken: Annotated[bool, typer.Option(
+        help="Print the text as the engine will say it (ranges, symbols, lexicon applied).")
+                      ] = False,
     voice: VoiceOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Print the narration script without synthesising.
 
-    Example: listen script examples/night-trains.html --explain
+    Example: listen script examples/night-trains.html --explain --spoken
     """
     from listen.pipeline import prepare_script
     from listen.scriptview import script_as_json, script_as_text
@@ -244,7 +247,8 @@ def script(
         out_console.print(json.dumps(script_as_json(narration), ensure_ascii=False, indent=2),
                           highlight=False, markup=False)
     else:
-        out_console.print(script_as_text(narration), highlight=False, markup=False)
+        out_console.print(script_as_text(narration, spoken=spoken), highlight=False,
+                          markup=False)
     if explain:
         _explain(narration)
 

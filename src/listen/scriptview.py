@@ -7,9 +7,10 @@ from typing import Any
 from listen.models import Script
 
 
-def script_as_text(script: Script) -> str:
-    """What will be spoken: one segment a paragraph, separated by blank lines."""
-    return "\n\n".join(segment.speech for segment in script.segments)
+def script_as_text(script: Script, *, spoken: bool = False) -> str:
+    """The segments, one a paragraph, separated by blank lines: as written (the
+    transcript), or as the engine will be given them (``spoken``)."""
+    return "\n\n".join(seg.speech if spoken else seg.text for seg in script.segments)
 
 
 def script_as_json(script: Script) -> dict[str, Any]:
