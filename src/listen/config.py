@@ -21,31 +21,6 @@ CONFIG_NAME = "listen.toml"
 
 
 @dataclass(frozen=True)
-class Show:
-    """``[show]``: the podcast the feed describes. Empty means: drawn from the article."""
-
-    title: str = ""
-    """Show title; default: the article's site name."""
-    description: str = ""
-    link: str = ""
-    """The site's home page; default: the article URL's origin."""
-    author: str = ""
-    owner_name: str = ""
-    owner_email: str = ""
-    language: str = ""
-    """Default: the article's language."""
-    category: str = "News"
-    """An Apple Podcasts category."""
-    subcategory: str = ""
-    explicit: bool = False
-    image: str = ""
-    """URL of a square cover, 1400 to 3000 px; default: the generated cover in the output folder."""
-    base_url: str = ""
-    """Where the output folder is served, e.g. ``https://cdn.example.com/audio/``."""
-    max_items: int = 100
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything one render needs beyond the source."""
 
@@ -59,7 +34,8 @@ class Settings:
     use_cache: bool = True
     jobs: int | None = None
     """Worker processes for synthesis; None: one per core."""
-    show: Show = field(default_factory=Show)
+    show: Channel = field(default_factory=Channel)
+    """``[show]``: the podcast the feed describes; empty values come from the article."""
     intro: bool = True
     """Speak "<title>. By <authors>. Published by <site> on <date>." first."""
     outro: bool = True
@@ -146,9 +122,9 @@ def _check_keys(table: Mapping[str, Any], valid: set[str], path: Path, section: 
                           f"valid keys: {', '.join(sorted(valid))}")
 
 
-def _show(table: Mapping[str, Any], path: Path) -> Show:
-    _check_keys(table, {f.name for f in fields(Show)}, path, "show")
-    show: Show = _typed(Show(), table, str(path))
+def _show(table: Mapping[str, Any], path: Path) -> Channel:
+    _check_keys(table, {f.name for f in fields(Channel)}, path, "show")
+    show: Channel = _typed(Channel(), table, str(path))
     return show
 
 

@@ -285,22 +285,28 @@ class Program:
 
 @dataclass(frozen=True)
 class Channel:
-    """The podcast show a feed describes (from ``listen.toml`` or article defaults)."""
+    """The podcast show a feed describes: ``[show]`` in ``listen.toml``, where an
+    empty value means "drawn from the article" (see ``config.channel_for``)."""
 
-    title: str
-    link: str
-    description: str
-    language: str = "en"
+    title: str = ""
+    """Show title; default: the article's site name."""
+    link: str = ""
+    """The site's home page; default: the article URL's origin."""
+    description: str = ""
+    language: str = ""
+    """Default: the article's language."""
     author: str = ""
     owner_name: str = ""
     owner_email: str = ""
     category: str = "News"
+    """An Apple Podcasts category."""
     subcategory: str = ""
     explicit: bool = False
     image: str = ""
-    """Absolute URL of the square show cover."""
+    """URL of the square show cover, 1400 to 3000 px; default: the generated cover."""
     base_url: str = ""
-    """Where the output folder is served; enclosure URLs are made from it."""
+    """Where the output folder is served, e.g. ``https://cdn.example.com/audio/``;
+    enclosure URLs are made from it."""
     max_items: int = 100
 
 

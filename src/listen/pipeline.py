@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from listen import __version__
 from listen.cache import TakeCache, default_cache_dir
-from listen.config import Settings, Show, channel_for
+from listen.config import Settings, channel_for
 from listen.cover import make_cover, square_cover
 from listen.encode import encode_take, write_mp3
 from listen.errors import AudioError, ListenError, OutputError
@@ -38,6 +38,7 @@ from listen.load import fetch_bytes, load_page
 from listen.master import assemble, load_bumper, master_take
 from listen.models import (
     Article,
+    Channel,
     EncodedTake,
     Episode,
     EpisodeTags,
@@ -142,9 +143,8 @@ def render(
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(out, episode_id)
-    if not force and previous and previous.fingerprint == fingerprint:
-        if (out / previous.audio_file).is_file():
-            return RenderResult(source, "unchanged", out / previous.audio_file, previous)
+    if not force and previous and _unchanged(out, previous, fingerprint):
+        return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     _check_writable(out)  # before minutes of synthesis, not after
 
     with _take_store(settings) as store:
@@ -176,6 +176,11 @@ def render(
         warnings.append(cover_warning)
     return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
                         (mp3_path, *sidecars.values()))
+
+
+def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
+    """The same script, voice and settings as the last render, whose MP3 is still there."""
+    return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
 
 
 def _check_writable(out: Path) -> None:
@@ -397,7 +402,7 @@ def rebuild_feed(settings: Settings) -> Path:
         stored = catalog.saved_channel()
     if stored is None:
         raise ListenError(f"no feed to rebuild in {out}: render an article there first")
-    defaults = Show()
-    changes = {f.name: getattr(settings.show, f.name) for f in fields(Show)
+    defaults = Channel()
+    changes = {f.name: getattr(settings.show, f.name) for f in fields(Channel)
                if getattr(settings.show, f.name) != getattr(defaults, f.name)}
     return rebuild(out, replace(stored, **changes))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
+from listen.errors import EngineError
 from listen.models import VoiceInfo, VoiceProfile
 
 if TYPE_CHECKING:
@@ -41,6 +42,14 @@ class Engine(ABC):
     def version(cls) -> str:
         """Engine and voice-data version, part of the cache key."""
         return "0"
+
+    def check_length(self, text: str) -> None:
+        """Raise ``EngineError`` when ``text`` is longer than one call may be."""
+        if len(text) > self.max_chars:
+            raise EngineError(
+                f"a text of {len(text)} characters is longer than {self.name} takes in one "
+                f"call ({self.max_chars}); split it into sentences"
+            )
 
     def voices(self) -> list[VoiceInfo]:
         return []

@@ -108,11 +108,7 @@ class PiperEngine(Engine):
         return 60.0 + 0.1 * len(text)
 
     def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
-        if len(text) > self.max_chars:
-            raise EngineError(
-                f"a text of {len(text)} characters is longer than Piper takes in one call "
-                f"({self.max_chars}); split it into sentences"
-            )
+        self.check_length(text)
         piper_voice = self._voice(voice)
         config = _synthesis_config(voice)
         with self._lock:

@@ -386,11 +386,7 @@ class Pyttsx3Engine(Engine):
         return 20.0 + 0.02 * len(text)
 
     def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
-        if len(text) > self.max_chars:
-            raise EngineError(
-                f"a text of {len(text)} characters is longer than pyttsx3 takes in one call "
-                f"({self.max_chars}); split it into sentences"
-            )
+        self.check_length(text)
         speaker = _speaker()
         if not text.strip():
             return segment_from_pcm(b"", 22050)
