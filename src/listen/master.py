@@ -95,7 +95,7 @@ def _level(
         if abs(gain - 1.0) < _GAIN_TOLERANCE:
             break
         samples = limit_true_peak(samples * gain, rate, ceiling)
-    return samples
+    return limit_true_peak(samples, rate, ceiling)
 
 
 def _ms(milliseconds: float, rate: int) -> int:

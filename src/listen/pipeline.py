@@ -78,7 +78,7 @@ class TakeFinisher:
 
     @property
     def key(self) -> str:
-        return f"master1:{self.loudness}:{self.true_peak}:{self.bitrate}:{self.sample_rate}"
+        return f"master2:{self.loudness}:{self.true_peak}:{self.bitrate}:{self.sample_rate}"
 
     def __call__(self, audio: AudioSegment, pause_ms: int) -> EncodedTake:
         pcm, speech = master_take(

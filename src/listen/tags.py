@@ -8,7 +8,6 @@ mutagen's frame classes are unannotated, hence the mypy pragma above.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,21 @@ from mutagen.id3 import (
     TXXX,
     USLT,
     WOAS,
+    BitPaddedInt,
     CTOCFlags,
     PictureType,
 )
 
+# ID3.save() orders frames by size (mutagen/id3/_tags.py, ID3Tags._write), which puts
+# CHAP frames out of time order, and ffmpeg lists chapters in file order: so the
+# frames are serialised here, in our order, with mutagen's own frame writer.
+from mutagen.id3._tags import save_frame
+from mutagen.id3._util import ID3SaveConfig
+
 from listen.errors import AudioError, OutputError
 from listen.models import EpisodeTags, Program
+
+_V24 = ID3SaveConfig(v2_version=4)
 
 _UTF8 = 3
 _NO_OFFSET = 0xFFFFFFFF
@@ -57,18 +65,15 @@ def language_code(language: str) -> str:
 
 def render_id3(tags: EpisodeTags, program: Program) -> bytes:
     """The complete ID3v2.4 tag, as bytes to put before the first MP3 frame."""
-    tag = ID3()
-    for frame in [*_text_frames(tags), *_chapter_frames(program)]:
-        tag.add(frame)
+    frames = [*_text_frames(tags), *_chapter_frames(program)]
     if tags.cover:
-        tag.add(APIC(encoding=_UTF8, mime=tags.cover_mime, type=PictureType.COVER_FRONT,
-                     desc="Cover", data=tags.cover))  # fmt: skip
-    buffer = io.BytesIO()
+        frames.append(APIC(encoding=_UTF8, mime=tags.cover_mime, type=PictureType.COVER_FRONT,
+                           desc="Cover", data=tags.cover))  # fmt: skip
     try:
-        tag.save(buffer, v2_version=4, padding=lambda info: 0)
+        body = b"".join(save_frame(frame, config=_V24) for frame in frames)
     except MutagenError as exc:
         raise AudioError(f"cannot build the ID3 tag for {tags.title!r}: {exc}") from exc
-    return buffer.getvalue()
+    return b"ID3" + bytes((4, 0, 0)) + BitPaddedInt.to_str(len(body), width=4) + body
 
 
 def _text_frames(tags: EpisodeTags) -> list[Any]:
