@@ -37,15 +37,16 @@ Input → what the user sees (exit code); paths shortened to what the user typed
         espeak-en-us, joe (`listen voices` shows them)
     output folder below a regular file, --out notes.txt/out (1)
         Error: cannot write to notes.txt/out: part of that path is a file, not a folder:
-        choose a folder with --out
+        choose another folder with --out
     read-only output folder (1)
-        Error: cannot write to locked/out: choose a writable folder with --out
+        Error: cannot write to locked/out: choose another folder with --out
     full disk, output folder (1)
         Error: no space left on the device holding out/<slug>.mp3: free some space and
-        run again
+        run again, or choose another folder with --out
     full disk, take cache (1)
-        Error: take cache: no space left on the device holding cache/<xx>/<key>.take:
-        free some space and run again; or point LISTEN_CACHE (--cache) at another folder
+        Error: no space left on the device holding cache/<xx>/<key>.take: free some space
+        and run again, or point the take cache at another folder with --cache (or
+        LISTEN_CACHE)
     Ctrl-C (130)
         Error: interrupted; finished files and the feed are intact: run the command again
         to finish
@@ -321,7 +322,8 @@ CASES: dict[str, Case] = {
         render(str(PAGE)), ("no space left on the device", "free some space"),
         patch=full_disk("out", "write")),
     "full disk (take cache)": Case(
-        render(str(PAGE)), ("no space left on the device", "take cache", "free some space"),
+        render(str(PAGE)), ("no space left on the device", "take cache", "free some space",
+                            "--cache"),
         patch=full_disk("cache", "fsync")),
     "Ctrl-C while speaking": Case(
         render(str(PAGE)), ("interrupted", "run the command again"), code=130,

@@ -81,7 +81,7 @@ def test_pub_date_keeps_its_offset(catalog: Catalog) -> None:
 
 
 def test_naive_pub_date_is_refused(catalog: Catalog) -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(FeedError, match="time zone"):
         catalog.upsert(make_episode(1, pub_date=datetime(2024, 3, 1, 8, 0)))
 
 

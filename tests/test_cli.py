@@ -18,6 +18,7 @@ from listen.cli import app
 
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
 TITLE = "Harbour ferry returns after storm repairs"
+BASE_URL = "https://cdn.bayside-courier.example/audio/"
 runner = CliRunner()
 
 
@@ -32,7 +33,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     cache = tmp_path_factory.mktemp("cache")
     code, stdout, stderr = run("render", str(PAGE), "--out", str(out), "--cache", str(cache),
                                "--voice", "espeak-en-gb",
-                               "--base-url", "https://cdn.bayside-courier.example/audio/")
+                               "--base-url", BASE_URL)
     assert code == 0, stderr
     return out, stdout, stderr
 
@@ -63,7 +64,7 @@ def test_feed_item_points_at_the_file_with_its_exact_size(
     assert entry.title == TITLE
     (enclosure,) = entry.enclosures
     assert int(enclosure.length) == mp3.stat().st_size
-    assert enclosure.href == "https://cdn.bayside-courier.example/audio/" + mp3.name
+    assert enclosure.href == BASE_URL + mp3.name
     assert enclosure.type == "audio/mpeg"
 
 
@@ -81,11 +82,22 @@ def test_unchanged_article_is_skipped_and_stays_one_item(
     out, stdout, _ = rendered
     before = Path(stdout.strip()).stat().st_mtime_ns
     code, again, _ = run("render", str(PAGE), "--out", str(out), "--voice", "espeak-en-gb",
-                         "--no-cache", "--json")
+                         "--base-url", BASE_URL, "--no-cache", "--json")
     assert code == 0
     assert json.loads(again)["status"] == "unchanged"
     assert Path(stdout.strip()).stat().st_mtime_ns == before
     assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 1
+
+
+def test_a_new_base_url_is_not_skipped_as_unchanged(rendered: tuple[Path, str, str]) -> None:
+    out, _, _ = rendered
+    code, again, _ = run("render", str(PAGE), "--out", str(out), "--voice", "espeak-en-gb",
+                         "--base-url", "https://media.example/", "--json")
+    assert code == 0 and json.loads(again)["status"] == "rendered"
+    (entry,) = feedparser.parse((out / "feed.xml").read_bytes()).entries
+    assert entry.enclosures[0].href.startswith("https://media.example/")
+    run("render", str(PAGE), "--out", str(out), "--voice", "espeak-en-gb", "--base-url",
+        BASE_URL, "--json")
 
 
 def test_warnings_name_what_to_set_in_listen_toml(rendered: tuple[Path, str, str]) -> None:

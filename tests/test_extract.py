@@ -182,6 +182,21 @@ def test_site_rule_keep_and_skip() -> None:
     assert any(d.reason == "site-rule" for d in article.dropped)
 
 
+def test_a_kept_body_is_still_cleaned_of_furniture() -> None:
+    html = SITE.replace(
+        '<p class="kicker">',
+        '<ul class="share-bar"><li>Share on Facebook</li><li>Share on X</li></ul>'
+        '<div class="ad-slot"><span>Advertisement</span></div>'
+        '<p>Councillors approved the plan.<sup><a href="#fn1">[1]</a></sup></p>'
+        '<p class="kicker">',
+    )
+    rules = {"example.org": SiteRule(keep=(".story-text",))}
+    text = _text(extract_article(_page(html, "https://example.org/a/2"), rules=rules))
+    assert "Councillors approved the plan." in text
+    for junk in ("Share on", "Advertisement", "[1]"):
+        assert junk not in text
+
+
 def test_site_rule_matches_host_subdomain_and_canonical() -> None:
     rule = SiteRule(skip=("x",))
     assert find_rule({"example.org": rule}, "https://www.example.org/a", None) is rule

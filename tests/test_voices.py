@@ -131,6 +131,12 @@ def test_a_relative_model_path_is_relative_to_the_profile(user_dir: Path) -> Non
     )
 
 
+def test_a_relative_lexicon_path_is_relative_to_the_profile(user_dir: Path) -> None:
+    write(user_dir, "ours", 'engine = "tone"\nlexicons = ["en", "lexicons/names.toml"]\n')
+    assert load_profile("ours", user_dir=user_dir).lexicons == (
+        "en", str(user_dir / "lexicons" / "names.toml"))
+
+
 def test_a_profile_can_be_named_by_its_path(tmp_path: Path) -> None:
     path = write(tmp_path, "mine", 'engine = "tone"\nrate = 2\n')
     profile = load_profile(str(path))

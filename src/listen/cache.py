@@ -24,7 +24,6 @@ import json
 import struct
 from pathlib import Path
 
-from listen.errors import OutputError
 from listen.fsutil import write_atomic
 from listen.models import EncodedTake, TakeRef, VoiceProfile
 
@@ -71,6 +70,9 @@ def default_cache_dir() -> Path:
     return platformdirs.user_cache_path("listen")
 
 
+_CACHE_FIX = "point the take cache at another folder with --cache (or LISTEN_CACHE)"
+
+
 class TakeCache:
     """Finished takes on disk, by ``take_key``."""
 
@@ -93,11 +95,7 @@ class TakeCache:
         return take.ref(key) if take else None
 
     def put(self, key: str, take: EncodedTake) -> None:
-        try:
-            write_atomic(self.path(key), _encode(take))
-        except OutputError as exc:
-            raise OutputError(f"take cache: {exc}; or point LISTEN_CACHE (--cache) at "
-                              "another folder") from exc
+        write_atomic(self.path(key), _encode(take), fix=_CACHE_FIX)
 
     def size(self) -> int:
         """Bytes the cached takes occupy."""

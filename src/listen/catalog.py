@@ -248,7 +248,8 @@ def _feed_error(exc: sqlite3.Error, path: Path) -> FeedError:
 
 def _check_aware(moment: datetime) -> None:
     if moment.utcoffset() is None:
-        raise ValueError(f"Episode.pub_date must be timezone-aware, got {moment!r}")
+        raise FeedError(f"an episode date must carry a time zone, got {moment!r}: "
+                        "report this as a bug in listen")
 
 
 def _row_for(episode: Episode, kept: _Kept | None, dated: bool) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def render(
                 result = render_one(source, settings, stdin=_stdin(source), hooks=hooks,
                                     force=force)
             except ListenError as exc:
-                if len(all_sources) == 1:
+                if len(all_sources) == 1 and not as_json:
                     raise
                 results.append((source, exc))
                 _report_failure(source, exc, quiet, as_json)
@@ -193,6 +193,9 @@ def _report_result(result: Any, quiet: bool, as_json: bool) -> None:
         }), indent=None)
         return
     out_console.print(str(result.mp3), highlight=False)
+    if result.status == "unchanged" and not quiet:
+        err_console.print("unchanged since its last render: skipped (--force renders it "
+                          "again)", highlight=False)
     if not quiet:
         for warning in result.warnings:
             err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
@@ -214,9 +217,9 @@ def _summary(results: list[tuple[str, Any]]) -> None:
         if isinstance(result, ListenError):
             table.add_row(escape(source), "[red]failed[/]", escape(str(result)))
         elif result.status == "unchanged":
-            table.add_row(source, "skipped (unchanged)", str(result.mp3))
+            table.add_row(escape(source), "skipped (unchanged)", escape(str(result.mp3)))
         else:
-            table.add_row(source, "[green]rendered[/]", str(result.mp3))
+            table.add_row(escape(source), "[green]rendered[/]", escape(str(result.mp3)))
     err_console.print(table)
 
 
@@ -310,8 +313,8 @@ def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
     for column in ("id", "title", "date", "duration", "file"):
         table.add_column(column)
     for ep in list_episodes(settings.out_dir):
-        table.add_row(ep.id, ep.title, ep.pub_date.date().isoformat(),
-                      f"{ep.duration / 60:.1f} min", ep.audio_file)
+        table.add_row(escape(ep.id), escape(ep.title), ep.pub_date.date().isoformat(),
+                      f"{ep.duration / 60:.1f} min", escape(ep.audio_file))
     out_console.print(table)
 
 

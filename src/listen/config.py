@@ -74,7 +74,9 @@ def find_config(explicit: Path | None) -> Path | None:
         return explicit
     from_env = os.environ.get("LISTEN_CONFIG")
     if from_env:
-        return find_config(Path(from_env))
+        if not Path(from_env).is_file():
+            raise ConfigError(f"config file {from_env} not found: check LISTEN_CONFIG")
+        return Path(from_env)
     local = Path.cwd() / CONFIG_NAME
     return local if local.is_file() else None
 

@@ -77,7 +77,7 @@ def square_cover(image_bytes: bytes, size: int = 1400) -> bytes:
         with Image.open(io.BytesIO(image_bytes)) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise AudioError(f"cannot read the article's lead image ({exc}): pass --cover") from exc
+        raise AudioError(f"cannot read the article's lead image ({exc})") from exc
     return _jpeg(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
 
 

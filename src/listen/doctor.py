@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from listen.config import Settings
 from listen.engines import engine_names, get_engine
@@ -14,14 +16,14 @@ from listen.errors import ListenError
 from listen.voices import list_profiles, list_voices
 
 
-def espeak_line() -> str:
+def espeak_state() -> str:
     """Which libespeak-ng the pyttsx3 engine loads, or why it cannot."""
     try:
         from listen.engines.pyttsx3 import espeak_library
 
-        return f"espeak-ng library: {espeak_library()}"
+        return espeak_library()
     except ListenError as exc:
-        return f"espeak-ng library: unavailable ({exc})"
+        return f"unavailable ({exc})"
 
 
 def voices_report(settings: Settings) -> Iterator[RenderableType]:
@@ -37,9 +39,9 @@ def voices_report(settings: Settings) -> Iterator[RenderableType]:
         voices.add_column(column)
     for info in list_voices():
         state = "yes" if info.available else f"no: {info.why_not}"
-        voices.add_row(info.engine, info.id, info.language, state)
+        voices.add_row(escape(info.engine), escape(info.id), escape(info.language), escape(state))
     yield voices
-    yield espeak_line()
+    yield Text(f"espeak-ng library: {espeak_state()}")
 
 
 def doctor_report(settings: Settings) -> Iterator[RenderableType]:
@@ -48,8 +50,8 @@ def doctor_report(settings: Settings) -> Iterator[RenderableType]:
     checks.add_column("result")
     for name in engine_names():
         checks.add_row(f"engine {name}", _engine_state(name))
-    checks.add_row("espeak-ng", espeak_line().split(": ", 1)[1])
-    checks.add_row("config", str(settings.config_path or "none (defaults; see README)"))
+    checks.add_row("espeak-ng", escape(espeak_state()))
+    checks.add_row("config", escape(str(settings.config_path or "none (defaults; see README)")))
     checks.add_row("cache", _cache_state(settings))
     checks.add_row("output", _output_state(settings.out_dir))
     yield checks
@@ -60,8 +62,8 @@ def _engine_state(name: str) -> str:
         engine = get_engine(name)
         engine.check()
     except ListenError as exc:
-        return f"[yellow]unavailable[/]: {exc}"
-    return f"[green]ok[/] ({engine.version()})"
+        return f"[yellow]unavailable[/]: {escape(str(exc))}"
+    return f"[green]ok[/] ({escape(engine.version())})"
 
 
 def _cache_state(settings: Settings) -> str:
@@ -71,19 +73,20 @@ def _cache_state(settings: Settings) -> str:
         return "off"
     folder = settings.cache_dir or default_cache_dir()
     size = TakeCache(folder).size() if folder.exists() else 0
-    return f"{folder} ({size / 1e6:.1f} MB)"
+    return f"{escape(str(folder))} ({size / 1e6:.1f} MB)"
 
 
 def _output_state(out: Path) -> str:
+    from listen.feed import FEED_NAME
     from listen.publish import list_episodes
 
     if not out.exists():
-        return f"{out} (not created yet)"
-    feed = out / "feed.xml"
+        return f"{escape(str(out))} (not created yet)"
+    feed = out / FEED_NAME
     if not feed.exists():
-        return f"{out} (no feed yet)"
+        return f"{escape(str(out))} (no feed yet)"
     try:
         count = len(list_episodes(out))
     except ListenError as exc:
-        return f"{out}: [red]{exc}[/]"
-    return f"{out}: feed.xml with {count} episode(s)"
+        return f"{escape(str(out))}: [red]{escape(str(exc))}[/]"
+    return f"{escape(str(out))}: {FEED_NAME} with {count} episode(s)"

@@ -64,7 +64,9 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     if rule is not None:
         tree, body, rule_dropped = _apply_rule(page.html, rule, page.source)
         dropped += rule_dropped
-    dropped += clean_tree(tree, keep_captions=keep_captions)
+    # A site rule's kept body is cleaned like a whole page: its share bars, ads and
+    # footnote markers are still page furniture.
+    dropped += clean_tree(body if body is not None else tree, keep_captions=keep_captions)
     blocks = _main_blocks(tree, body)
     title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
     blocks, polished = blocklib.polish(blocks, title=title, authors=meta.authors)

@@ -15,16 +15,20 @@ from typing import BinaryIO
 
 from listen.errors import OutputError
 
+OUT_FIX = "choose another folder with --out"
+
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file that replaces ``path`` only when the block ends cleanly."""
+def atomic_writer(path: Path, *, fix: str = OUT_FIX) -> Iterator[BinaryIO]:
+    """Yield a binary file that replaces ``path`` only when the block ends cleanly.
+
+    ``fix`` is what a failure's message tells the user to do about the folder."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(describe_os_error(exc, folder)) from exc
+        raise OutputError(describe_os_error(exc, folder, fix)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -35,24 +39,24 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(describe_os_error(exc, path)) from exc
+        raise OutputError(describe_os_error(exc, path, fix)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    with atomic_writer(path) as handle:
+def write_atomic(path: Path, data: bytes, *, fix: str = OUT_FIX) -> None:
+    with atomic_writer(path, fix=fix) as handle:
         handle.write(data)
 
 
-def describe_os_error(exc: OSError, where: Path) -> str:
-    """One line for a failed write: what went wrong with ``where``, and what to do."""
+def describe_os_error(exc: OSError, where: Path, fix: str = OUT_FIX) -> str:
+    """One line for a failed write: what went wrong with ``where``, and ``fix``."""
     if exc.errno == errno.ENOSPC:
-        return f"no space left on the device holding {where}: free some space and run again"
+        return f"no space left on the device holding {where}: free some space and run " \
+            f"again, or {fix}"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write to {where}: choose a writable folder with --out"
+        return f"cannot write to {where}: {fix}"
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):  # a file where a folder should be
-        return f"cannot write to {where}: part of that path is a file, not a folder: " \
-            "choose a folder with --out"
-    return f"cannot write {where}: {exc.strerror or exc}"
+        return f"cannot write to {where}: part of that path is a file, not a folder: {fix}"
+    return f"cannot write {where}: {exc.strerror or exc}: {fix}"

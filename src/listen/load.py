@@ -194,14 +194,15 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 def _too_big(what: str, max_bytes: int) -> str:
     return (
         f"{what} is larger than {max_bytes // 1_000_000} MB: "
-        "that is not an article page; save just the article, or raise the limit"
+        "that is not an article page; save just the article as HTML and give its path"
     )
 
 
 def _check_text(data: bytes, source: str) -> None:
     """Refuse empty and binary input before anything tries to parse it."""
     if not data.strip():
-        raise SourceError(f"{source} is empty: give a page that contains an article")
+        what = "standard input" if source == "-" else source
+        raise SourceError(f"{what} is empty: give a page that contains an article")
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return
     for magic, kind in _MAGIC.items():

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
@@ -225,16 +225,20 @@ def _date(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> dateti
 
 
 def parse_date(value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time; aware when the text gives an offset."""
+    """An ISO 8601 date or date-time, always aware: UTC when the text gives no offset
+    (``2026-03-04`` is common in ``<time datetime>``), so feed dates can be written."""
     if not value:
         return None
     text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
     text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)  # +0100 → +01:00 for Python 3.10
     try:
-        return datetime.fromisoformat(text)
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         match = re.match(r"\d{4}-\d\d-\d\d", text)
-        return datetime.fromisoformat(match.group(0)) if match else None
+        if not match:
+            return None
+        parsed = datetime.fromisoformat(match.group(0))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:

@@ -30,8 +30,10 @@ from listen.cache import TakeCache, default_cache_dir
 from listen.config import Settings, channel_for
 from listen.cover import make_cover, square_cover
 from listen.encode import encode_take, write_mp3
-from listen.errors import AudioError, ListenError, OutputError
+from listen.engines import get_engine
+from listen.errors import AudioError, ConfigError, FeedError, ListenError, OutputError
 from listen.extract import extract_article
+from listen.feed import check_category
 from listen.fsutil import atomic_writer, describe_os_error, write_atomic
 from listen.lexicon import load_lexicon
 from listen.load import fetch_bytes, load_page
@@ -117,6 +119,7 @@ def prepare_script(
     profile = load_profile(settings.voice, article.language, settings.voices_dir)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
     options = ScriptOptions(
+        max_chars=get_engine(profile.engine).max_chars,
         intro=settings.intro,
         outro=settings.outro,
         outro_text=settings.outro_text,
@@ -139,13 +142,13 @@ def render(
     script, profile = prepare_script(source, settings, stdin=stdin)
     article = script.article
     out = settings.out_dir
-    episode_id = article.url or _source_id(source)
+    episode_id = article.url or _source_id(source, article)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(out, episode_id)
     if not force and previous and _unchanged(out, previous, fingerprint):
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
-    _check_writable(out)  # before minutes of synthesis, not after
+    _check_before_speaking(out, settings)
 
     with _take_store(settings) as store:
         hooks.on_stage("speaking")
@@ -178,13 +181,30 @@ def render(
                         (mp3_path, *sidecars.values()))
 
 
+def _file_stamp(path: Path | None) -> str:
+    """A file's identity for the fingerprint: replacing a jingle in place re-renders."""
+    if path is None:
+        return ""
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path)
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
     """The same script, voice and settings as the last render, whose MP3 is still there."""
     return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
 
 
-def _check_writable(out: Path) -> None:
-    """Fail now, with the fix named, if the output folder cannot take files."""
+def _check_before_speaking(out: Path, settings: Settings) -> None:
+    """What would fail after minutes of synthesis, checked now: the feed's category,
+    the publisher's intro and outro files, and whether the output folder takes files."""
+    check_category(settings.show.category, settings.show.subcategory)
+    for path in (settings.intro_audio, settings.outro_audio):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"the intro/outro audio {path} is not a file: fix intro_audio "
+                              "or outro_audio in listen.toml")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):
@@ -201,8 +221,12 @@ def slugify(title: str, max_length: int = 80) -> str:
     return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
 
 
-def _source_id(source: str) -> str:
-    if source == "-" or source.startswith(("http://", "https://")):
+def _source_id(source: str, article: Article) -> str:
+    """The catalog key of an article without a canonical URL: its URL or file, and
+    for standard input its title, so two piped articles do not replace each other."""
+    if source == "-":
+        return "stdin:" + hashlib.sha1(article.title.encode()).hexdigest()[:16]
+    if source.startswith(("http://", "https://")):
         return source
     return Path(source).resolve().as_uri()
 
@@ -234,7 +258,9 @@ def _fingerprint(
         "chapters": script.chapters,
         "profile": asdict(profile),
         "finish": finisher.key,
-        "bumpers": [str(settings.intro_audio), str(settings.outro_audio)],
+        "bumpers": [_file_stamp(settings.intro_audio), _file_stamp(settings.outro_audio)],
+        "show": asdict(settings.show),
+        "srt": settings.srt,
         "meta": [script.article.title, script.article.authors, str(script.article.date)],
         "version": __version__,
     }
@@ -379,19 +405,6 @@ def _episode(
     )
 
 
-def render_many(
-    sources: Sequence[str], settings: Settings, **kwargs: object
-) -> list[RenderResult | ListenError]:
-    """Render each source in turn, continuing past failures."""
-    results: list[RenderResult | ListenError] = []
-    for source in sources:
-        try:
-            results.append(render(source, settings, **kwargs))  # type: ignore[arg-type]
-        except ListenError as exc:
-            results.append(exc)
-    return results
-
-
 def rebuild_feed(settings: Settings) -> Path:
     """Render feed.xml again from the catalog: the channel of the last render, with
     whatever the current listen.toml sets ([show]) on top."""
@@ -401,7 +414,7 @@ def rebuild_feed(settings: Settings) -> Path:
     with Catalog.in_folder(out) as catalog:
         stored = catalog.saved_channel()
     if stored is None:
-        raise ListenError(f"no feed to rebuild in {out}: render an article there first")
+        raise FeedError(f"no feed to rebuild in {out}: render an article there first")
     defaults = Channel()
     changes = {f.name: getattr(settings.show, f.name) for f in fields(Channel)
                if getattr(settings.show, f.name) != getattr(defaults, f.name)}

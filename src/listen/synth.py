@@ -197,6 +197,18 @@ def _speak(engine: Engine, profile: VoiceProfile, finish: Finisher, take: _Take)
     return finish(audio, take.pause_ms)
 
 
+def _speak_safely(
+    engine: Engine, profile: VoiceProfile, finish: Finisher, take: _Take
+) -> EncodedTake:
+    """``_speak``, with any other library's error turned into ours (and picklable)."""
+    try:
+        return _speak(engine, profile, finish, take)
+    except ListenError:
+        raise
+    except Exception as exc:  # a third-party engine's or library's own error
+        raise EngineError(f"{type(exc).__name__}: {exc}") from None
+
+
 def _make_here(
     profile: VoiceProfile,
     finish: Finisher,
@@ -207,7 +219,7 @@ def _make_here(
     _prepare(engine, profile, threads=None)
     for take in takes:
         try:
-            result = _speak(engine, profile, finish, take)
+            result = _speak_safely(engine, profile, finish, take)
         except ListenError as exc:
             raise _failed(take, exc) from exc
         store(take, result)
@@ -244,12 +256,7 @@ def _work(text: str, pause_ms: int) -> EncodedTake:
     if _worker_state is None:
         raise _worker_error or EngineError("the synthesis worker did not start")
     engine, profile, finish = _worker_state
-    try:
-        return _speak(engine, profile, finish, _Take(text, pause_ms, "", ()))
-    except ListenError:
-        raise
-    except Exception as exc:  # keep it picklable and in our error tree
-        raise EngineError(f"{type(exc).__name__}: {exc}") from None
+    return _speak_safely(engine, profile, finish, _Take(text, pause_ms, "", ()))
 
 
 def _context() -> BaseContext:

@@ -1,9 +1,9 @@
 """Voice profiles: which engine and voice speak an article, at what pace, with what pauses.
 
 A profile is a TOML file named after it (``joe.toml`` is the profile ``joe``). Shipped
-profiles live in the repository's ``voices/`` folder (installed as ``listen.voices``);
-a user folder (``~/.config/listen/voices`` or ``--voices-dir``) overrides a shipped
-profile of the same name. Unknown keys are errors that name the file and the key.
+profiles live in the repository's ``voices/`` folder (installed as
+``listen.shipped_voices``); a user folder (``~/.config/listen/voices``, or
+``[render] voices_dir`` in listen.toml) overrides a shipped profile of the same name. Unknown keys are errors that name the file and the key.
 Every shipped file explains each key in its header.
 
 ``default`` is a rule, not a file (unless the user writes a ``default.toml``): the best
@@ -207,17 +207,21 @@ def _number(data: dict[str, Any], key: str, source: _Source) -> float:
 
 
 def _model_path(voice: str, source: _Source) -> str:
-    """A relative model path in a user profile is relative to the profile's folder."""
-    if voice.endswith(".onnx") and source.folder is not None:
-        path = Path(voice).expanduser()
-        return str(path if path.is_absolute() else source.folder / path)
-    return voice
+    return _beside_profile(voice, ".onnx", source)
 
 
 def _lexicons(value: object, source: _Source) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{source.where}: lexicons must be a list of names or paths")
-    return tuple(value)
+    return tuple(_beside_profile(item, ".toml", source) for item in value)
+
+
+def _beside_profile(value: str, suffix: str, source: _Source) -> str:
+    """A relative file path in a user profile is relative to the profile's folder."""
+    if value.endswith(suffix) and source.folder is not None:
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() else source.folder / path)
+    return value
 
 
 def _pauses(value: object, source: _Source) -> Pauses:

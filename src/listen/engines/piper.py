@@ -119,10 +119,10 @@ class PiperEngine(Engine):
         return segment_from_pcm(pcm, int(piper_voice.config.sample_rate))
 
     def _voice(self, profile: VoiceProfile) -> Any:
-        self.check()
         path = model_path(profile.voice)
         with self._lock:
             if path not in self._voices:
+                self.check()  # once per voice, not per sentence
                 self._voices[path] = _load_voice(path, self._threads)
             return self._voices[path]
 
