@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from listen import abbreviations
 from listen.initialisms import reads_as_word
 from listen.normalize import RULES, normalize
 
@@ -216,6 +217,15 @@ def test_other_languages_get_only_neutral_rules(language: str, written: str, spo
 )
 def test_reads_as_word(word: str, said_as_word: bool) -> None:
     assert reads_as_word(word) is said_as_word
+
+
+def test_abbreviation_table_is_unambiguous() -> None:
+    words = [row.written.lower() for row in abbreviations.ABBREVIATIONS]
+    assert len(words) == len(set(words))
+    assert all(not row.written.endswith(".") for row in abbreviations.ABBREVIATIONS)
+    assert abbreviations.MONTH_ABBREVIATIONS["Sept"] == "September"
+    assert "May" not in abbreviations.MONTH_ABBREVIATIONS
+    assert set(abbreviations.MONTH_ABBREVIATIONS.values()) == set(abbreviations.MONTHS) - {"May"}
 
 
 def test_rules_have_unique_names_and_end_with_tidy() -> None:

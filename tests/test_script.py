@@ -67,6 +67,18 @@ def _texts(script: Script, kind: SegmentKind) -> list[str]:
         ("It was 2020. 2021 was better.", ["It was 2020.", "2021 was better."]),
         ("Apples, pears etc. The rest.", ["Apples, pears etc.", "The rest."]),
         ("At 5 p.m. The end.", ["At 5 p.m.", "The end."]),
+        # every class of ``listen.abbreviations``: never, before a number, may end
+        ("Prices incl. VAT are high.", ["Prices incl. VAT are high."]),
+        ("It is esp. Cold. Then", ["It is esp. Cold.", "Then"]),
+        ("It is approx. Ten. Then", ["It is approx. Ten.", "Then"]),
+        ("Roe v. Wade was decided. Then", ["Roe v. Wade was decided.", "Then"]),
+        ("See Fig. 2 and Jan. 4. Fine.", ["See Fig. 2 and Jan. 4.", "Fine."]),
+        ("It was Jan. Then Feb. Came", ["It was Jan.", "Then Feb.", "Came"]),
+        ("He runs the Dept. The boss left.", ["He runs the Dept.", "The boss left."]),
+        ("The Dept. Store on Fifth Ave. However, no.",
+         ["The Dept. Store on Fifth Ave.", "However, no."]),
+        ("Meanwhile, in the U.S. Meanwhile, elsewhere.",
+         ["Meanwhile, in the U.S.", "Meanwhile, elsewhere."]),
         ("  lots   of\n space  ", ["lots of space"]),
         ("", []),
     ],
@@ -86,6 +98,19 @@ def test_split_sentences_english(text: str, sentences: list[str]) -> None:
 )
 def test_split_sentences_other_languages(language: str, text: str, sentences: list[str]) -> None:
     assert split_sentences(text, language) == sentences
+
+
+def test_an_abbreviation_is_split_and_spoken_alike() -> None:
+    """The splitter once ended a sentence at "incl." the speech rule wrote out."""
+    script = build_script(
+        _article(_p("Prices incl. VAT are high. He runs the Dept. The boss left.")),
+        ScriptOptions(intro=False, outro=False),
+    )
+    assert [(s.text, s.speech) for s in script.segments[0].sentences] == [
+        ("Prices incl. VAT are high.", "Prices including V A T are high."),
+        ("He runs the Dept.", "He runs the Department."),
+        ("The boss left.", "The boss left."),
+    ]
 
 
 # ── intro and outro ───────────────────────────────────────────────────────────

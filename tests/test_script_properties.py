@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from listen.abbreviations import ABBREVIATIONS, Abbreviation
 from listen.errors import ExtractError
 from listen.models import Article, Block, BlockKind, PauseKind, Script
 from listen.normalize import normalize
-from listen.script import ScriptOptions, build_script
+from listen.script import ScriptOptions, build_script, split_sentences
 
 # Characters the rules react to, mixed with anything at all.
 _TRICKY = "abcXYZ ICJ US.e.g.Dr.St.No. 0123456789-–—…[]()\"'“”‘’$€£%°/&+=×~#@:;,!?\n\u00a0\u00ad"
@@ -76,3 +78,28 @@ def _check(script: Script, max_chars: int) -> None:
             assert sentence.text.strip() and re.search(r"\w", sentence.speech)
             assert len(sentence.text) <= max_chars
             assert len(sentence.speech) <= max_chars
+
+
+_FOLLOWERS = ("The", "However", "One", "Smith", "VAT", "5", "the")
+_SPOKEN_ROWS = [row for row in ABBREVIATIONS if row.spoken]
+
+
+@pytest.mark.parametrize("row", _SPOKEN_ROWS, ids=[row.written for row in _SPOKEN_ROWS])
+def test_splitter_and_speech_rule_agree_on_every_abbreviation(row: Abbreviation) -> None:
+    """Where an abbreviation is written out, its spoken form keeps a stop exactly when
+    the splitter ends a sentence there: no "Prices including." take."""
+    assert row.spoken is not None
+    written_out = 0
+    for follower in _FOLLOWERS:
+        text = f"It was {row.written}. {follower} came."
+        splits = len(split_sentences(text)) == 2
+        speech = normalize(text).lower()
+        after = normalize(follower).lower()
+        if f" {row.spoken.lower()}. {after} " in speech:
+            assert splits, (text, speech)
+        elif f" {row.spoken.lower()} {after} " in speech:
+            assert not splits, (text, speech)
+        else:
+            continue
+        written_out += 1
+    assert written_out, f"{row.written!r} is never written out"

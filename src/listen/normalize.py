@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from listen import initialisms, numbers
+from listen.abbreviations import ABBREVIATIONS, Use
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,18 @@ _PLAIN = str.maketrans(
 )
 
 
+def visible(text: str) -> str:
+    """``text`` without invisible characters, every run of whitespace one space."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
+
+
+def clean(text: str) -> str:
+    """Text as written, with invisible characters removed and spaces collapsed."""
+    return visible(text).strip()
+
+
 def plain_unicode(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text.translate(_PLAIN))
+    return visible(text.translate(_PLAIN))
 
 
 # ── 2. editorial brackets ─────────────────────────────────────────────────────
@@ -139,40 +149,30 @@ def handles_and_hashtags(text: str) -> str:
 
 # ── 9. abbreviations ──────────────────────────────────────────────────────────
 
-_TITLES = {
-    "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor",
-    "Gen": "General", "Sen": "Senator", "Rep": "Representative", "Gov": "Governor",
-    "Lt": "Lieutenant", "Col": "Colonel", "Capt": "Captain", "Sgt": "Sergeant",
-    "Rev": "Reverend", "Mt": "Mount", "Pres": "President", "St": "Saint",
+_NAMED = {a.written: a.spoken for a in ABBREVIATIONS if a.use is Use.BEFORE_NAME and a.spoken}
+_BETWEEN_NAMES = {
+    a.written: a.spoken for a in ABBREVIATIONS if a.use is Use.BETWEEN_NAMES and a.spoken
 }
-_BEFORE_NUMBER = {
-    "No": "number", "Nos": "numbers", "no": "number", "nos": "numbers", "p": "page",
-    "pp": "pages", "Vol": "volume", "vol": "volume", "Fig": "figure", "fig": "figure",
-    "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
-    "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September",
-    "Oct": "October", "Nov": "November", "Dec": "December", "ca": "circa", "c": "circa",
-    "approx": "approximately",
+_NUMBERED_WORDS = {
+    written: a.spoken
+    for a in ABBREVIATIONS
+    if a.use is Use.BEFORE_NUMBER and a.spoken
+    for written in (a.written, a.written.lower())
 }
-_ANY_CASE = {
-    "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
-    "approx.": "approximately", "cf.": "compare", "incl.": "including",
-    "esp.": "especially", "Jr.": "Junior", "Sr.": "Senior", "Ltd.": "Limited",
-    "Corp.": "Corporation", "Ave.": "Avenue", "Blvd.": "Boulevard", "Dept.": "Department",
+_ANYWHERE = {
+    a.written.lower() + ".": a for a in ABBREVIATIONS if a.use is Use.ANYWHERE and a.spoken
 }
-_CAN_END = frozenset(["etc.", "jr.", "sr.", "ltd.", "corp.", "ave.", "blvd.", "dept."])
-"""Listed abbreviations that often end a sentence; "e.g." and "vs." never do."""
 
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_TITLE = re.compile(rf"(?<![\w.])({_alternation(_TITLES)})\.(?= [A-Z])")
+_NAME = re.compile(rf"(?<![\w.])({_alternation(_NAMED)})\.(?= [A-Z])")
+_BETWEEN = re.compile(rf"(?<=\w) ({_alternation(_BETWEEN_NAMES)})\. (?=[A-Z])")
 _STREET = re.compile(r"(?<=[\w] )St\.")
-_NUMBERED = re.compile(rf"(?<![\w.])({_alternation(_BEFORE_NUMBER)})\.(?= ?\d)")
-_LISTED = re.compile(rf"(?<![\w.])({_alternation(_ANY_CASE)})(?!\w)", re.I)
-_ANY_CASE_LOWER = {key.lower(): spoken for key, spoken in _ANY_CASE.items()}
-_VERSUS = re.compile(r"(?<=\w) v\. (?=[A-Z])")
+_NUMBERED = re.compile(rf"(?<![\w.])({_alternation(_NUMBERED_WORDS)})\.(?= ?\d)")
+_LISTED = re.compile(rf"(?<![\w.])({_alternation(_ANYWHERE)})(?!\w)", re.I)
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])([A-Z](?:\.[A-Z])+)\.?(?![\w])")
 
 
@@ -181,21 +181,23 @@ def _same_case(written: str, spoken: str) -> str:
 
 
 def _listed(match: re.Match[str]) -> str:
-    written = match[1].lower()
-    spoken = _same_case(match[1], _ANY_CASE_LOWER[written])
-    return numbers.keep_stop(match, spoken, can_end=written in _CAN_END)
+    abbreviation = _ANYWHERE[match[1].lower()]
+    spoken = _same_case(match[1], abbreviation.spoken or match[1])
+    return numbers.keep_stop(match, spoken, can_end=abbreviation.can_end)
 
 
 def abbreviations(text: str) -> str:
     """Abbreviations an engine would spell or mispronounce, written out.
 
-    Titles only before a capitalised name ("Dr. Smith", "St. Louis"), "St." after a
-    word is a street, "No."/"Jan." only before a number; "U.S." → "U S".
+    ``listen.abbreviations.ABBREVIATIONS`` says which and where: titles only before a
+    capitalised name ("Dr. Smith", "St. Louis", "Roe v. Wade"), "No."/"Jan." only
+    before a number, "e.g."/"incl." anywhere. "St." after a word is a street;
+    "U.S." → "U S".
     """
-    text = _TITLE.sub(lambda m: _TITLES[m[1]], text)
+    text = _NAME.sub(lambda m: _NAMED[m[1]], text)
     text = _STREET.sub(lambda m: numbers.keep_stop(m, "Street"), text)
-    text = _NUMBERED.sub(lambda m: _BEFORE_NUMBER[m[1]], text)
-    text = _VERSUS.sub(" versus ", text)
+    text = _NUMBERED.sub(lambda m: _NUMBERED_WORDS[m[1]], text)
+    text = _BETWEEN.sub(lambda m: f" {_BETWEEN_NAMES[m[1]]} ", text)
     text = _LISTED.sub(_listed, text)
     return _DOTTED_INITIALS.sub(lambda m: numbers.keep_stop(m, m[1].replace(".", " ")), text)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
+from listen.abbreviations import MONTH_ABBREVIATIONS, MONTHS, SENTENCE_OPENERS
+
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_SENTENCE_STARTERS = (
-    r"(?:The|A|An|He|She|It|They|We|I|You|But|And|This|That|These|Those|In|On|At|So|"
-    r"There|Then|His|Her|Its|Their|Our|My|What|When|Why|How|If|As|After|Before|Some|Many)"
-)
 _TEXT_ENDS = re.compile(r"[\"')\]]*\s*$")
-_SENTENCE_FOLLOWS = re.compile(rf"\s+{_SENTENCE_STARTERS}\b")
+_SENTENCE_FOLLOWS = re.compile(
+    r"\s+(?:" + "|".join(sorted(SENTENCE_OPENERS, key=len, reverse=True)) + r")\b"
+)
 
 
 def keep_stop(match: re.Match[str], spoken: str, can_end: bool = True) -> str:
@@ -51,9 +51,8 @@ _RANGE_WORDS = frozenset(
     [
         "pages", "page", "pp", "p", "chapters", "chapter", "verses", "verse", "ages", "age",
         "aged", "sections", "section", "rooms", "room", "seasons", "season", "episodes",
-        "episode", "grades", "grade", "from", "january", "february", "march", "april", "may",
-        "june", "july", "august", "september", "october", "november", "december", "jan",
-        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "episode", "grades", "grade", "from",
+        *(month.lower() for month in [*MONTHS, *MONTH_ABBREVIATIONS]),
     ]
 )
 """Words after which "33-54" is a range."""

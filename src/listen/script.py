@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from listen import abbreviations
+from listen.abbreviations import MONTHS, Use
 from listen.errors import ConfigError, ExtractError
 from listen.lexicon import Lexicon, load_lexicon
 from listen.models import Article, PauseKind, Script, Segment, SegmentKind, Sentence
-from listen.normalize import normalize, primary_language
+from listen.normalize import clean, normalize, primary_language
 
 MIN_MAX_CHARS = 40
 
@@ -82,9 +84,7 @@ _PHRASES = {
         "By {byline}.", "Published by {site} on {date}.", "Published by {site}.",
         "Published on {date}.", "You've been listening to {title}", ", by {byline}",
         ", from {site}", "and",
-        ("January", "February", "March", "April", "May", "June", "July", "August",
-         "September", "October", "November", "December"),
-        "{month} {day}, {year}",
+        MONTHS, "{month} {day}, {year}",
     ),
     "de": _Phrases(
         "Von {byline}.", "Erschienen bei {site} am {date}.", "Erschienen bei {site}.",
@@ -207,54 +207,15 @@ def _truncate(speech: str, limit: int) -> str:
 
 # ── sentence splitting ────────────────────────────────────────────────────────
 
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_WHITESPACE = re.compile(r"\s+")
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[¿¡]*(\w)")
 _DOTTED = re.compile(r"(?:\w\.)+\w")
-_NEVER_END = frozenset(
-    [
-        "dr", "mr", "mrs", "ms", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt",
-        "sgt", "rev", "mt", "pres", "st", "vs", "v", "cf", "e.g", "i.e", "al", "hr", "fr",
-        "frl", "mme", "mlle", "mm", "z.b", "d.h", "u.a", "bzw", "vgl", "ggf", "inkl",
-        "evtl", "bspw", "ex"
-    ]
-)
-"""Titles and the like: a period after them never ends a sentence."""
-_BEFORE_NUMBER = frozenset(
-    [
-        "no", "nos", "nr", "p", "pp", "fig", "vol", "art", "ch", "ca", "approx", "jan",
-        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"
-    ]
-)
-"""Abbreviations that stand before a number: "No. 5", "pp. 33", "Jan. 4"."""
-_MAY_END = frozenset(
-    [
-        "etc", "usw", "inc", "ltd", "co", "corp", "jr", "sr", "a.m", "p.m"
-    ]
-)
-"""Abbreviations that can end a sentence as well as stand inside one."""
-_STARTERS = frozenset(
-    [
-        "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And",
-        "This", "That", "These", "Those", "In", "On", "At", "So", "Yet", "There", "Then",
-        "His", "Her", "Its", "Their", "Our", "My", "What", "When", "Why", "How", "Who",
-        "If", "As", "After", "Before", "Some", "Many", "Most", "Meanwhile", "However",
-        "For", "One"
-    ]
-)
-"""Words that, after "U.S." or "etc.", show a new sentence has begun."""
 _ORDINAL_DOT_LANGUAGES = frozenset(
     [
         "de", "da", "nb", "no", "nn", "fi", "is", "cs", "sk", "hu", "pl", "sl", "hr", "sr",
         "et", "lv", "lt", "tr"
     ]
 )
-
-
-def clean(text: str) -> str:
-    """Text as written, with invisible characters removed and spaces collapsed."""
-    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -290,14 +251,16 @@ def _ends_sentence(text: str, match: re.Match[str], language: str) -> bool:
 def _period_ends(token: str, next_word: str, language: str) -> bool:
     """Whether a period after ``token``, before a capital or digit, ends a sentence."""
     word = token.lower().rstrip(".")
-    if word in _NEVER_END or (word in _BEFORE_NUMBER and next_word[:1].isdigit()):
-        return False
+    abbreviation = abbreviations.find(word)
+    may_end = abbreviation is not None and abbreviation.can_end
+    if abbreviation is not None and not may_end and (
+        abbreviation.use is not Use.BEFORE_NUMBER or next_word[:1].isdigit()
+    ):
+        return False  # "Dr. Smith", "incl. VAT", "No. 5"
     if len(word) == 1 and word.isalpha():
         return language == "en" and token == "I"  # initials, but "… than I. Then"
-    if _DOTTED.fullmatch(word) or word in _MAY_END:
-        return next_word.strip("\"'“‘«(,;:") in _STARTERS if language == "en" else (
-            word in _MAY_END
-        )
+    if _DOTTED.fullmatch(word) or may_end:  # "U.S.", "etc."
+        return abbreviations.opens_sentence(next_word) if language == "en" else may_end
     return not (word.isdigit() and language in _ORDINAL_DOT_LANGUAGES)  # "am 3. März"
 
 
