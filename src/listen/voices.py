@@ -3,8 +3,9 @@
 A profile is a TOML file named after it (``joe.toml`` is the profile ``joe``). Shipped
 profiles live in the repository's ``voices/`` folder (installed as
 ``listen.shipped_voices``); a user folder (``~/.config/listen/voices``, or
-``[render] voices_dir`` in listen.toml) overrides a shipped profile of the same name. Unknown keys are errors that name the file and the key.
-Every shipped file explains each key in its header.
+``[render] voices_dir`` in listen.toml) overrides a shipped profile of the same name.
+Unknown keys are errors that name the file and the key. Every shipped file explains
+each key in its header.
 
 ``default`` is a rule, not a file (unless the user writes a ``default.toml``): the best
 voice installed for the article's language. English gets Piper's Joe when the
