@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import feedparser
 import pytest
+from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from typer.testing import CliRunner
@@ -19,6 +21,7 @@ from listen.cli import app
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
 TITLE = "Harbour ferry returns after storm repairs"
 BASE_URL = "https://cdn.bayside-courier.example/audio/"
+ITUNES = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
 runner = CliRunner()
 
 
@@ -198,3 +201,28 @@ def test_script_prints_as_written_and_spoken(sample_article: Path) -> None:
     assert code == 0
     assert "2023 to 2024" in spoken and "29 euros" in spoken
     assert "Doctor Elise Brandt" in spoken
+
+
+def test_feed_rebuild_applies_a_new_listen_toml(rendered: tuple[Path, str, str],
+                                                tmp_path: Path) -> None:
+    out, _, _ = rendered
+    config = tmp_path / "listen.toml"
+    for explicit in ("true", "false"):
+        config.write_text(f'[show]\ntitle = "Bayside Audio"\nexplicit = {explicit}\n',
+                          encoding="utf-8")
+        code, stdout, stderr = run("feed", "rebuild", "--out", str(out), "--config", str(config))
+        assert code == 0, stderr
+        feed = feedparser.parse((out / "feed.xml").read_bytes())
+        assert feed.feed.title == "Bayside Audio"
+        assert len(feed.entries) == 1
+        tree = etree.fromstring((out / "feed.xml").read_bytes())
+        assert tree.findtext("channel/itunes:explicit", namespaces=ITUNES) == explicit
+
+
+def test_feed_list_and_remove(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
+    out, _, _ = rendered
+    code, stdout, _ = run("feed", "list", "--out", str(out))
+    assert code == 0 and "Harbour" in stdout and re.search(r"\d\.\d min", stdout)
+    assert "https://bayside" in stdout and "ferry-returns" in stdout, "the id is cut short"
+    code, _, stderr = run("feed", "remove", "https://nowhere.example/x", "--out", str(out))
+    assert code == 1 and stderr.startswith("Error: no episode")

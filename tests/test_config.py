@@ -108,3 +108,16 @@ def test_channel_from_config_has_no_title_warning(config: Path) -> None:
     channel, warnings = channel_for(load_settings(config), article, "cover.jpg")
     assert channel.title == "The Ledger, read aloud"
     assert warnings == []
+
+
+def test_a_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LISTEN_JOBS", "many")
+    with pytest.raises(ConfigError, match="LISTEN_JOBS: jobs = 'many' is not a valid int"):
+        load_settings()
+
+
+def test_a_bitrate_mp3_cannot_carry_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text("[render]\nbitrate = 65\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not an MP3 bitrate; choose one of 32, 40"):
+        load_settings(path)

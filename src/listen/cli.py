@@ -311,7 +311,8 @@ def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
     settings = load_settings(config, out_dir=out)
     table = Table()
     for column in ("id", "title", "date", "duration", "file"):
-        table.add_column(column)
+        # ids are what `feed remove` takes: shown whole, folded, never cut short
+        table.add_column(column, overflow="fold")
     for ep in list_episodes(settings.out_dir):
         table.add_row(escape(ep.id), escape(ep.title), ep.pub_date.date().isoformat(),
                       f"{ep.duration / 60:.1f} min", escape(ep.audio_file))

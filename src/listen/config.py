@@ -18,6 +18,8 @@ from listen.models import Article, Channel, SiteRule
 from listen.tomlfile import parse_toml
 
 CONFIG_NAME = "listen.toml"
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""What an MPEG-1 Layer III stream at 44.1 kHz can carry."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     """Build settings from the config file, the environment and ``overrides`` (CLI)."""
     path = find_config(config)
     settings = _from_toml(path) if path else Settings()
-    settings = _apply(settings, _from_env(), "environment variable")
+    for name, key in _ENV.items():
+        if os.environ.get(name):
+            settings = _apply(settings, {key: os.environ[name]}, name)
     return _apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option")
 
 
@@ -158,20 +162,15 @@ def _resolve_path(key: str, value: Any, base: Path) -> Any:
     return value
 
 
-def _from_env() -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, key in _ENV.items():
-        if os.environ.get(name):
-            values[key] = os.environ[name]
-    return values
-
-
 def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settings:
     show_values = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("show.")}
     plain = {k: v for k, v in values.items() if not k.startswith("show.")}
     if show_values:
         plain["show"] = _typed(plain.get("show", settings.show), show_values, origin)
     updated: Settings = _typed(settings, plain, origin)
+    if updated.bitrate not in MP3_BITRATES:
+        raise ConfigError(f"{origin}: bitrate = {updated.bitrate} is not an MP3 bitrate; "
+                          f"choose one of {', '.join(map(str, MP3_BITRATES))} (kbit/s)")
     return updated
 
 
@@ -193,7 +192,8 @@ def _convert(value: Any, type_name: str, key: str, origin: str) -> Any:
         if type_name.startswith("str"):
             return str(value) if value is not None else value
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{origin}: {key} = {value!r} is not a valid {type_name}") from exc
+        kind = type_name.split(" ")[0]
+        raise ConfigError(f"{origin}: {key} = {value!r} is not a valid {kind}") from exc
     return value
 
 

@@ -150,8 +150,8 @@ class Pauses:
     """Silence after a take, in milliseconds, by ``PauseKind``."""
 
     sentence: int = 350
-    paragraph: int = 750
-    heading: int = 1000
+    paragraph: int = 800
+    heading: int = 1100
     """After a heading, and before one (the paragraph ending before it)."""
     intro: int = 1200
     """After the spoken intro (title, byline, site)."""

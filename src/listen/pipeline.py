@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from listen import __version__
 from listen.cache import TakeCache, default_cache_dir
@@ -415,7 +415,15 @@ def rebuild_feed(settings: Settings) -> Path:
         stored = catalog.saved_channel()
     if stored is None:
         raise FeedError(f"no feed to rebuild in {out}: render an article there first")
-    defaults = Channel()
-    changes = {f.name: getattr(settings.show, f.name) for f in fields(Channel)
-               if getattr(settings.show, f.name) != getattr(defaults, f.name)}
-    return rebuild(out, replace(stored, **changes))
+    return rebuild(out, replace(stored, **_show_overrides(settings)))
+
+
+def _show_overrides(settings: Settings) -> dict[str, Any]:
+    """What the current settings say about the show: every text they set, and with a
+    listen.toml also its flags and numbers (``explicit = false`` must be able to win)."""
+    changes: dict[str, Any] = {}
+    for f in fields(Channel):
+        value = getattr(settings.show, f.name)
+        if (value if isinstance(value, str) else settings.config_path is not None):
+            changes[f.name] = value
+    return changes
