@@ -6,8 +6,10 @@ asks pydub to run ffmpeg (and 3.13 gets audioop-lts), so both are silenced here.
 
 The meter needs no scipy: the K-weighting filter (pyloudnorm's coefficients, any
 sample rate) is applied as its impulse response, truncated where it has decayed
-below -150 dB, by FFT convolution in chunks. ``LoudnessMeter`` streams: it keeps
-one energy per 100 ms step, so two hours of audio cost 72,000 floats.
+below -150 dB (about 60 ms), by FFT convolution in blocks. ``LoudnessMeter``
+streams: it keeps one energy per 100 ms step, so two hours of audio cost 72,000
+floats. Mastering filters a take once (``k_weighted``) and meters that filtered
+signal under different gains (``gated_loudness``, ``mean_loudness``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,15 @@ __all__ = [
     "LoudnessMeter",
     "decode_audio",
     "decode_mp3",
+    "gated_loudness",
     "integrated_loudness",
+    "k_weighted",
+    "k_weighting_response",
+    "mean_loudness",
+    "oversample",
+    "sample_peaks",
     "segment_from_pcm",
     "ungated_loudness",
-    "k_weighting_response",
-    "oversample",
     "to_mono_float",
     "true_peak_dbtp",
 ]
@@ -49,7 +55,10 @@ _STEP = 0.1
 _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _IMPULSE_SECONDS = 0.25
-_FFT_SIZE = 1 << 17
+_IMPULSE_FLOOR = 10 ** (-150 / 20)
+_PIECE = 1 << 17
+_BLOCK_FFT_SIZE = 1 << 15
+"""One-shot filtering: batched blocks this long (large FFTs are slower per sample)."""
 
 
 def segment_from_pcm(pcm: bytes, sample_rate: int, sample_width: int = 2) -> AudioSegment:
@@ -101,12 +110,37 @@ def _shelf_and_highpass(rate: int) -> tuple[tuple[float, ...], ...]:
 
 @functools.lru_cache(maxsize=8)
 def k_weighting_response(rate: int) -> np.ndarray:
-    """The K-weighting filter's impulse response at ``rate``, 250 ms long."""
+    """The K-weighting filter's impulse response at ``rate``, up to where it is below -150 dB."""
     shelf_b, shelf_a, pass_b, pass_a = _shelf_and_highpass(rate)
     n = int(rate * _IMPULSE_SECONDS)
     shelf = _biquad(shelf_b, shelf_a, n)  # type: ignore[arg-type]
     highpass = _biquad(pass_b, pass_a, n)  # type: ignore[arg-type]
-    return np.convolve(shelf, highpass)[:n]
+    response = np.convolve(shelf, highpass)[:n]
+    magnitude = np.abs(response)
+    length = int(np.flatnonzero(magnitude > _IMPULSE_FLOOR * magnitude.max())[-1]) + 1
+    return np.array(response[:length], dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=8)
+def _block_spectrum(rate: int) -> np.ndarray:
+    return np.asarray(np.fft.rfft(k_weighting_response(rate), _BLOCK_FFT_SIZE))
+
+
+def k_weighted(samples: np.ndarray, rate: int, length: int) -> np.ndarray:
+    """The first ``length`` samples of ``samples`` (zeros after) through the K-weighting.
+
+    Overlap-add of batched 32k-point FFTs: faster per sample than one long FFT.
+    """
+    impulse, size = k_weighting_response(rate), _BLOCK_FFT_SIZE
+    chunk, used = size - len(impulse) + 1, min(len(samples), length)
+    count = max(1, -(-used // chunk))
+    blocks = np.zeros((count, chunk))
+    blocks.reshape(-1)[:used] = samples[:used]
+    filtered = np.fft.irfft(np.fft.rfft(blocks, size, axis=1) * _block_spectrum(rate), size, axis=1)
+    joined = np.zeros((max(count + 1, -(-length // chunk)), chunk))
+    joined[:count] = filtered[:, :chunk]
+    joined[1 : count + 1, : len(impulse) - 1] += filtered[:, chunk:]
+    return joined.reshape(-1)[:length]
 
 
 class LoudnessMeter:
@@ -114,26 +148,21 @@ class LoudnessMeter:
 
     def __init__(self, rate: int) -> None:
         self.rate = rate
-        self._impulse = k_weighting_response(rate)
-        self._fft_size = max(_FFT_SIZE, 1 << math.ceil(math.log2(4 * len(self._impulse))))
-        self._chunk = self._fft_size - len(self._impulse) + 1
-        self._spectrum = np.fft.rfft(self._impulse, self._fft_size)
-        self._tail = np.zeros(len(self._impulse) - 1)
+        self._tail = np.zeros(len(k_weighting_response(rate)) - 1)
         self._pending = np.zeros(0)
         self._step_energy: list[float] = []
 
     def add(self, samples: np.ndarray) -> None:
         """Feed the next samples (float, mono)."""
-        for start in range(0, len(samples), self._chunk):
-            self._accumulate(self._filter(samples[start : start + self._chunk]))
+        for start in range(0, len(samples), _PIECE):
+            self._accumulate(self._filter(samples[start : start + _PIECE]))
 
-    def _filter(self, chunk: np.ndarray) -> np.ndarray:
-        """Overlap-add FFT convolution: the chunk's filtered samples, carrying the tail."""
-        full = np.fft.irfft(np.fft.rfft(chunk, self._fft_size) * self._spectrum)
-        full = full[: len(chunk) + len(self._tail)]
+    def _filter(self, piece: np.ndarray) -> np.ndarray:
+        """The piece's filtered samples, carrying the filter's tail into the next piece."""
+        full = k_weighted(piece, self.rate, len(piece) + len(self._tail))
         full[: len(self._tail)] += self._tail
-        self._tail = full[len(chunk) :].copy()
-        return full[: len(chunk)]
+        self._tail = full[len(piece) :].copy()
+        return full[: len(piece)]
 
     def _accumulate(self, filtered: np.ndarray) -> None:
         """Sum squares over each completed 100 ms step; keep the unfinished rest."""
@@ -141,7 +170,7 @@ class LoudnessMeter:
         used = 0
         while True:
             step = len(self._step_energy)
-            length = self._step_bound(step + 1) - self._step_bound(step)
+            length = _step_bound(step + 1, self.rate) - _step_bound(step, self.rate)
             if used + length > len(pending):
                 break
             piece = pending[used : used + length]
@@ -149,48 +178,66 @@ class LoudnessMeter:
             used += length
         self._pending = pending[used:]
 
-    def _step_bound(self, step: int) -> int:
-        return round(step * _STEP * self.rate)
-
     def block_loudness(self) -> np.ndarray:
         """Loudness of each complete 400 ms block, in LUFS (mono: no channel weights)."""
-        steps = np.asarray(self._step_energy)
-        if len(steps) < 4:
-            return np.zeros(0)
-        sums = steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]
-        block = self._step_bound(4)
-        with np.errstate(divide="ignore"):
-            return np.asarray(-0.691 + 10 * np.log10(sums / block), dtype=np.float64)
+        return _block_loudness(np.asarray(self._step_energy), self.rate)
 
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS; -inf for silence or under 400 ms."""
-        blocks = self.block_loudness()
-        blocks = blocks[blocks > _ABSOLUTE_GATE]
-        if len(blocks) == 0:
-            return -math.inf
-        relative = _power_mean(blocks) + _RELATIVE_GATE
-        return _power_mean(blocks[blocks > relative])
+        return _gate(self.block_loudness())
+
+
+def _step_bound(step: int, rate: int) -> int:
+    return round(step * _STEP * rate)
+
+
+def _block_loudness(steps: np.ndarray, rate: int) -> np.ndarray:
+    if len(steps) < 4:
+        return np.zeros(0)
+    sums = steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]
+    with np.errstate(divide="ignore"):
+        return np.asarray(-0.691 + 10 * np.log10(sums / _step_bound(4, rate)), dtype=np.float64)
+
+
+def _gate(blocks: np.ndarray) -> float:
+    """BS.1770 gating of block loudnesses: absolute at -70 LUFS, then relative at -10 LU."""
+    blocks = blocks[blocks > _ABSOLUTE_GATE]
+    if len(blocks) == 0:
+        return -math.inf
+    relative = _power_mean(blocks) + _RELATIVE_GATE
+    return _power_mean(blocks[blocks > relative])
 
 
 def _power_mean(loudness: np.ndarray) -> float:
     return float(-0.691 + 10 * np.log10(np.mean(10 ** ((loudness + 0.691) / 10))))
 
 
+def gated_loudness(power: np.ndarray, rate: int) -> float:
+    """Integrated loudness (LUFS) from squared K-weighted samples (``k_weighted(...) ** 2``)."""
+    steps = np.arange(int(len(power) / (_STEP * rate)) + 2)
+    bounds = np.round(steps * _STEP * rate).astype(np.int64)
+    bounds = bounds[bounds <= len(power)]
+    if len(bounds) < 2:
+        return -math.inf
+    return _gate(_block_loudness(np.add.reduceat(power[: bounds[-1]], bounds[:-1]), rate))
+
+
+def mean_loudness(power: np.ndarray, count: int) -> float:
+    """Ungated loudness (LUFS) of ``count`` samples from their squared K-weighted signal."""
+    energy = float(power.sum()) / max(1, count)
+    return -math.inf if energy == 0 else -0.691 + 10 * math.log10(energy)
+
+
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness (LUFS) of mono float samples, as pyloudnorm measures it."""
-    meter = LoudnessMeter(rate)
-    meter.add(np.asarray(samples, dtype=np.float64))
-    return meter.integrated()
+    samples = np.asarray(samples, dtype=np.float64)
+    return gated_loudness(k_weighted(samples, rate, len(samples)) ** 2, rate)
 
 
 def ungated_loudness(samples: np.ndarray, rate: int) -> float:
     """K-weighted mean square in LUFS, no gating: for takes shorter than one block."""
-    impulse = k_weighting_response(rate)
-    size = 1 << math.ceil(math.log2(len(samples) + len(impulse)))
-    spectrum = np.fft.rfft(samples, size) * np.fft.rfft(impulse, size)
-    filtered = np.fft.irfft(spectrum, size)[: len(samples) + len(impulse) - 1]
-    energy = float(np.dot(filtered, filtered)) / max(1, len(samples))
-    return -math.inf if energy == 0 else -0.691 + 10 * math.log10(energy)
+    length = len(samples) + len(k_weighting_response(rate)) - 1
+    return mean_loudness(k_weighted(samples, rate, length) ** 2, len(samples))
 
 
 def oversample(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
@@ -201,11 +248,25 @@ def oversample(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
     return np.asarray(soxr.resample(samples, rate, rate * factor, "HQ"), dtype=np.float32)
 
 
+def sample_peaks(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
+    """Per sample, the largest magnitude of it and of the ``factor`` oversampled points from it.
+
+    The resampler's filter stops short of Nyquist, so a sample itself can peak higher.
+    Linear: the peaks of ``g * samples`` are ``g * sample_peaks(samples)``.
+    """
+    upsampled = np.abs(oversample(samples, rate, factor))
+    peaks = np.abs(np.asarray(samples, dtype=np.float64))
+    for phase in range(factor):  # faster than a max over a short axis
+        points = upsampled[phase::factor][: len(peaks)]
+        np.maximum(peaks[: len(points)], points, out=peaks[: len(points)])
+    return peaks
+
+
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     """True peak in dBTP, by 4x oversampling (BS.1770-4 Annex 2)."""
     if len(samples) == 0:
         return -math.inf
-    peak = max(float(np.abs(oversample(samples, rate)).max()), float(np.abs(samples).max()))
+    peak = float(sample_peaks(samples, rate).max())
     return -math.inf if peak == 0 else 20 * math.log10(peak)
 
 
