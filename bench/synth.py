@@ -13,7 +13,7 @@ For each engine, on the same script:
   default threads;
 * cold: ``listen.synth.synthesize`` with an empty cache (the pool when it pays),
   once with a finisher that only wraps the PCM (synthesis only) and once with
-  ``listen.pipeline.TakeFinisher`` (synthesis + mastering + MP3 encoding);
+  ``listen.finish.TakeFinisher`` (synthesis + mastering + MP3 encoding);
 * warm: the same, after editing one paragraph, against the cache the cold run filled.
 
 Targets on 2 cores: raw/cold >= 1.6 and warm/cold <= 0.10.
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from listen.cache import TakeCache
+from listen.finish import TakeFinisher
 from listen.models import (
     Article,
     EncodedTake,
@@ -176,11 +177,7 @@ def timed_render(script: Script, profile: VoiceProfile, finish: Finisher, cache:
     return time.perf_counter() - started, takes
 
 
-def real_finisher(profile: VoiceProfile) -> Finisher | None:
-    try:
-        from listen.pipeline import TakeFinisher
-    except ImportError:
-        return None
+def real_finisher(profile: VoiceProfile) -> Finisher:
     finisher: Finisher = TakeFinisher(profile.loudness, profile.true_peak)
     return finisher
 
@@ -193,9 +190,6 @@ def bench_engine(engine: str, script: Script, folder: Path) -> None:
     edited = edit_one_paragraph(script)
     finishers = {"synthesis only": PcmFinisher(), "synth+master+encode": real_finisher(profile)}
     for label, finish in finishers.items():
-        if finish is None:
-            print(f"   {label}: listen.pipeline.TakeFinisher is not importable yet")
-            continue
         cache = TakeCache(folder / f"{engine}-{label.replace(' ', '-')}")
         cold, takes = timed_render(script, profile, finish, cache)
         warm, _ = timed_render(edited, profile, finish, cache)

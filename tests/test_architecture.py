@@ -20,7 +20,7 @@ LAYERS = {
         "engines"},
     2: {"load", "extract", "cleanup", "patterns", "blocks", "metadata", "script", "synth",
         "cache", "master", "encode", "tags", "cover", "sidecars", "catalog", "feed"},
-    3: {"pipeline", "config", "publish", "scriptview", "doctor"},
+    3: {"pipeline", "finish", "config", "publish", "scriptview", "doctor"},
     4: {"cli", "__main__", "progress"},
 }
 # Stages meet through models; a stage imports only its own helper modules.

@@ -34,10 +34,11 @@ from listen.engines import get_engine
 from listen.errors import AudioError, ConfigError, FeedError, ListenError, OutputError
 from listen.extract import extract_article
 from listen.feed import check_category
+from listen.finish import SAMPLE_RATE, TakeFinisher
 from listen.fsutil import atomic_writer, describe_os_error, write_atomic
 from listen.lexicon import load_lexicon
 from listen.load import fetch_bytes, load_page
-from listen.master import assemble, load_bumper, master_take
+from listen.master import assemble, load_bumper
 from listen.models import (
     Article,
     Channel,
@@ -58,41 +59,10 @@ from listen.tags import render_id3
 from listen.voices import load_profile
 
 if TYPE_CHECKING:
-    from pydub import AudioSegment
+    pass
 
-SAMPLE_RATE = 44100
 SHOW_COVER = "cover.jpg"
 
-
-
-@dataclass(frozen=True)
-class TakeFinisher:
-    """Masters one take and encodes it to MP3 frames, inside a synthesis worker.
-
-    Picklable, so each worker process runs it right after synthesis; its ``key``
-    enters the cache key, so changing loudness or bitrate re-renders.
-    """
-
-    loudness: float
-    true_peak: float
-    bitrate: int = 64
-    sample_rate: int = SAMPLE_RATE
-
-    @property
-    def key(self) -> str:
-        return f"master2:{self.loudness}:{self.true_peak}:{self.bitrate}:{self.sample_rate}"
-
-    def __call__(self, audio: AudioSegment, pause_ms: int) -> EncodedTake:
-        pcm, speech = master_take(
-            audio,
-            pause_ms=pause_ms,
-            loudness=self.loudness,
-            true_peak=self.true_peak,
-            sample_rate=self.sample_rate,
-        )
-        return encode_take(
-            pcm, speech_samples=speech, sample_rate=self.sample_rate, bitrate=self.bitrate
-        )
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,10 @@ Progress = Callable[[int, int], None]
 
 POOL_STARTUP_SECONDS = 1.0
 """About what starting a worker costs (interpreter, imports, engine and voice)."""
-FINISH_COST_PER_CHAR = 0.002
-"""Seconds to master and encode the audio of one character: measured with
-``listen.pipeline.TakeFinisher`` (44.1 kHz, 64 kbit/s), 9.5 s for 4,500 characters
-of espeak-ng speech in one process (bench/synth.py)."""
+FINISH_COST_PER_CHAR = 0.0004
+"""Seconds to master and encode the audio of one character with
+``listen.finish.TakeFinisher`` (44.1 kHz, 64 kbit/s): about 0.38 s of CPU per audio
+minute, about 1,000 characters (bench/synth.py and a per-take timing, November 2026)."""
 _FIRST_RESULT_GRACE = 60.0
 """Extra wait for the first result: workers start and load their voice first."""
 
