@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS_PER_MINUTE = 165
-"""espeak-ng's default pace, near enough for sizing the article."""
+WORDS_PER_MINUTE = 138
+"""espeak-ng's pace with listen's pauses, measured: sizes the article."""
 NOUNS = ("train", "station", "ticket", "carriage", "border", "timetable", "driver",
          "platform", "sleeper", "journey", "valley", "bridge", "harbour", "city", "night")
 VERBS = ("crosses", "reaches", "leaves", "follows", "passes", "circles", "joins", "waits for")
@@ -92,7 +92,7 @@ def measure(minutes: float, voice: str, folder: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, nargs="+", default=[10, 120])
+    parser.add_argument("--minutes", type=float, nargs="+", default=[10, 60, 120])
     parser.add_argument("--voice", default="espeak-en-us")
     args = parser.parse_args()
     rows = []
@@ -108,9 +108,13 @@ def main() -> None:
     small, large = rows[0], rows[-1]
     print(f"peak RSS ratio (largest / smallest, main process): "
           f"{large['main_rss_mb'] / small['main_rss_mb']:.2f}  (goal <= 1.2)")
-    per_minute = [r["seconds"] / r["audio_minutes"] for r in (small, large)]
-    print(f"time per audio minute ratio (largest / smallest): "
-          f"{per_minute[1] / per_minute[0]:.2f}  (linear growth: about 1.0)")
+    # Linear growth: a fixed start-up cost plus a constant cost per audio minute, so
+    # the marginal seconds per audio minute between sizes stay about the same.
+    for before, after in zip(rows, rows[1:], strict=False):
+        marginal = (after["seconds"] - before["seconds"]) / (
+            after["audio_minutes"] - before["audio_minutes"])
+        print(f"marginal cost {before['audio_minutes']:.0f} -> {after['audio_minutes']:.0f} "
+              f"min: {marginal:.2f} s per audio minute")
 
 
 if __name__ == "__main__":
