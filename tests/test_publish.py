@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -22,6 +21,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from catalogcheck import catalog_guids
 from listen import publish as publishing
 from listen.catalog import CATALOG_NAME
 from listen.errors import ConfigError, FeedError, OutputError
@@ -97,15 +97,6 @@ def feed_guids(out: Path) -> set[str]:
     guids = [entry.id for entry in parsed.entries]
     assert len(guids) == len(set(guids)), "a guid appears twice in the feed"
     return set(guids)
-
-
-def catalog_guids(out: Path) -> set[str]:
-    db = sqlite3.connect(out / CATALOG_NAME)
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        db.close()
-    return {episode.guid for episode in list_episodes(out)}
 
 
 def check_feed_holds_catalog(out: Path) -> set[str]:

@@ -18,7 +18,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -30,10 +29,10 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
+from catalogcheck import catalog_guids
 from listen.audio import decode_mp3
-from listen.catalog import CATALOG_NAME
 from listen.feed import FEED_NAME, NAMESPACES
-from listen.publish import folder_lock, list_episodes
+from listen.publish import folder_lock
 
 HARBOUR = Path(__file__).parent / "pages" / "harbour-ferry.html"
 HARBOUR_TITLE = "Harbour ferry returns after storm repairs"
@@ -151,15 +150,6 @@ def feed_items(out: Path) -> dict[str, tuple[str, str, int]]:
                                         int(enclosure.get("length")))
     assert len(items) == len(parsed.entries), "a guid appears twice in the feed"
     return items
-
-
-def catalog_guids(out: Path) -> set[str]:
-    db = sqlite3.connect(out / CATALOG_NAME)
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        db.close()
-    return {episode.guid for episode in list_episodes(out)}
 
 
 def check_folder(out: Path) -> tuple[dict[str, tuple[str, str, int]], set[str]]:
