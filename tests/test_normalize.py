@@ -26,6 +26,7 @@ BRACKETS = _cases(
     ("[n]ow famous", "now famous"),
     ("[T]he court said", "The court said"),
     ("He said [sic] it.", "He said it."),
+    ("Values[edit]", "Values"),  # a wiki's section edit link
     ("It ended […] badly.", "It ended badly."),
     ("It ended [...] badly.", "It ended badly."),
     ("It was true.[12]", "It was true."),

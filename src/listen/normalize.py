@@ -79,7 +79,7 @@ def plain_unicode(text: str) -> str:
 # ── 2. editorial brackets ─────────────────────────────────────────────────────
 
 _DROPPED_BRACKETS = re.compile(
-    r" ?\[(?:\.\.\.+|\. \. \.|sic!?|citation needed|\d{1,3})\]", re.I
+    r" ?\[(?:\.\.\.+|\. \. \.|sic!?|citation needed|edit(?: source)?|\d{1,3})\]", re.I
 )
 _BRACKETED = re.compile(r"\[([^\[\]]{1,80})\]")
 
