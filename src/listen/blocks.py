@@ -23,7 +23,8 @@ _TEASER_END = re.compile(r"(…|\.\.\.)\s*(read more|more)\W*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _MARKERS = re.compile(
-    r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|edit(?: source)?|note \d+|nb \d+)\](?![A-Za-z])"
+    r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|edit(?: source)?"
+    r"|note \d+|nb \d+)\](?![A-Za-z])"
     r"|\s?\^\[?\d{1,3}\]?(?=\s|$)"
     r"|\s?↩\ufe0f?"
     r"|\s?¶",  # Sphinx and Markdown heading anchors
