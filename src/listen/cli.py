@@ -136,16 +136,18 @@ def render(
     progress = RenderProgress(err_console, enabled=not quiet and not as_json)
     with progress:
         for source in all_sources:
+            hooks = progress.article(source)
             try:
-                hooks = progress.article(source)
                 result = render_one(source, settings, stdin=_stdin(source), hooks=hooks,
                                     force=force)
             except ListenError as exc:
+                hooks.on_stage("failed")
                 if len(all_sources) == 1 and not as_json:
                     raise
                 results.append((source, exc))
                 _report_failure(source, exc, quiet, as_json)
                 continue
+            hooks.on_stage(result.status)
             results.append((source, result))
             _report_result(result, quiet, as_json)
     if len(all_sources) > 1 and not quiet and not as_json:
