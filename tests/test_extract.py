@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 
 from listen.errors import ConfigError, ExtractError
 from listen.extract import extract_article, find_rule
 from listen.load import load_page
 from listen.models import Article, BlockKind, Page, SiteRule
+from listen.tomlfile import parse_toml
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((FIXTURES / "expected.toml").read_text())
+EXPECTED: dict[str, dict[str, Any]] = parse_toml(
+    (FIXTURES / "expected.toml").read_text(encoding="utf-8"), "expected.toml")
 EXAMPLE = Path(__file__).parent.parent / "examples" / "night-trains.html"
 
 
