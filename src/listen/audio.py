@@ -18,12 +18,18 @@ import functools
 import math
 import warnings
 from pathlib import Path
+from typing import Any
 
 import miniaudio
 import numpy as np
+import numpy.typing as npt
 import soxr
 
 from listen.errors import AudioError
+
+Samples = npt.NDArray[Any]
+"""A numpy array of audio samples (any dtype): spelled out so numpy 2.2 (Python 3.10)
+and numpy 2.4 type-check alike."""
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Couldn't find ff", category=RuntimeWarning)
@@ -35,6 +41,7 @@ with warnings.catch_warnings():
 __all__ = [
     "AudioSegment",
     "LoudnessMeter",
+    "Samples",
     "decode_audio",
     "decode_mp3",
     "gated_loudness",
@@ -66,7 +73,7 @@ def segment_from_pcm(pcm: bytes, sample_rate: int, sample_width: int = 2) -> Aud
     return AudioSegment(data=pcm, sample_width=sample_width, frame_rate=sample_rate, channels=1)
 
 
-def to_mono_float(audio: AudioSegment) -> tuple[np.ndarray, int]:
+def to_mono_float(audio: AudioSegment) -> tuple[Samples, int]:
     """Samples of ``audio`` as float64 in [-1, 1], channels averaged, and its rate."""
     samples = np.array(audio.get_array_of_samples(), dtype=np.float64)
     if audio.channels > 1:
@@ -75,7 +82,7 @@ def to_mono_float(audio: AudioSegment) -> tuple[np.ndarray, int]:
     return samples / full_scale, int(audio.frame_rate)
 
 
-def _biquad(b: tuple[float, float, float], a: tuple[float, float, float], n: int) -> np.ndarray:
+def _biquad(b: tuple[float, float, float], a: tuple[float, float, float], n: int) -> Samples:
     """The first ``n`` samples of a biquad's impulse response (a short Python loop)."""
     out = np.zeros(n)
     x1 = x2 = y1 = y2 = 0.0
@@ -109,7 +116,7 @@ def _shelf_and_highpass(rate: int) -> tuple[tuple[float, ...], ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def k_weighting_response(rate: int) -> np.ndarray:
+def k_weighting_response(rate: int) -> Samples:
     """The K-weighting filter's impulse response at ``rate``, up to where it is below -150 dB."""
     shelf_b, shelf_a, pass_b, pass_a = _shelf_and_highpass(rate)
     n = int(rate * _IMPULSE_SECONDS)
@@ -122,11 +129,11 @@ def k_weighting_response(rate: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=8)
-def _block_spectrum(rate: int) -> np.ndarray:
+def _block_spectrum(rate: int) -> Samples:
     return np.asarray(np.fft.rfft(k_weighting_response(rate), _BLOCK_FFT_SIZE))
 
 
-def k_weighted(samples: np.ndarray, rate: int, length: int) -> np.ndarray:
+def k_weighted(samples: Samples, rate: int, length: int) -> Samples:
     """The first ``length`` samples of ``samples`` (zeros after) through the K-weighting.
 
     Overlap-add of batched 32k-point FFTs: faster per sample than one long FFT.
@@ -148,23 +155,23 @@ class LoudnessMeter:
 
     def __init__(self, rate: int) -> None:
         self.rate = rate
-        self._tail = np.zeros(len(k_weighting_response(rate)) - 1)
+        self._tail: Samples = np.zeros(len(k_weighting_response(rate)) - 1)
         self._pending = np.zeros(0)
         self._step_energy: list[float] = []
 
-    def add(self, samples: np.ndarray) -> None:
+    def add(self, samples: Samples) -> None:
         """Feed the next samples (float, mono)."""
         for start in range(0, len(samples), _PIECE):
             self._accumulate(self._filter(samples[start : start + _PIECE]))
 
-    def _filter(self, piece: np.ndarray) -> np.ndarray:
+    def _filter(self, piece: Samples) -> Samples:
         """The piece's filtered samples, carrying the filter's tail into the next piece."""
         full = k_weighted(piece, self.rate, len(piece) + len(self._tail))
         full[: len(self._tail)] += self._tail
         self._tail = full[len(piece) :].copy()
         return full[: len(piece)]
 
-    def _accumulate(self, filtered: np.ndarray) -> None:
+    def _accumulate(self, filtered: Samples) -> None:
         """Sum squares over each completed 100 ms step; keep the unfinished rest."""
         pending = np.concatenate([self._pending, filtered])
         used = 0
@@ -178,7 +185,7 @@ class LoudnessMeter:
             used += length
         self._pending = pending[used:]
 
-    def block_loudness(self) -> np.ndarray:
+    def block_loudness(self) -> Samples:
         """Loudness of each complete 400 ms block, in LUFS (mono: no channel weights)."""
         return _block_loudness(np.asarray(self._step_energy), self.rate)
 
@@ -191,7 +198,7 @@ def _step_bound(step: int, rate: int) -> int:
     return round(step * _STEP * rate)
 
 
-def _block_loudness(steps: np.ndarray, rate: int) -> np.ndarray:
+def _block_loudness(steps: Samples, rate: int) -> Samples:
     if len(steps) < 4:
         return np.zeros(0)
     sums = steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]
@@ -199,7 +206,7 @@ def _block_loudness(steps: np.ndarray, rate: int) -> np.ndarray:
         return np.asarray(-0.691 + 10 * np.log10(sums / _step_bound(4, rate)), dtype=np.float64)
 
 
-def _gate(blocks: np.ndarray) -> float:
+def _gate(blocks: Samples) -> float:
     """BS.1770 gating of block loudnesses: absolute at -70 LUFS, then relative at -10 LU."""
     blocks = blocks[blocks > _ABSOLUTE_GATE]
     if len(blocks) == 0:
@@ -208,11 +215,11 @@ def _gate(blocks: np.ndarray) -> float:
     return _power_mean(blocks[blocks > relative])
 
 
-def _power_mean(loudness: np.ndarray) -> float:
+def _power_mean(loudness: Samples) -> float:
     return float(-0.691 + 10 * np.log10(np.mean(10 ** ((loudness + 0.691) / 10))))
 
 
-def gated_loudness(power: np.ndarray, rate: int) -> float:
+def gated_loudness(power: Samples, rate: int) -> float:
     """Integrated loudness (LUFS) from squared K-weighted samples (``k_weighted(...) ** 2``)."""
     steps = np.arange(int(len(power) / (_STEP * rate)) + 2)
     bounds = np.round(steps * _STEP * rate).astype(np.int64)
@@ -222,25 +229,25 @@ def gated_loudness(power: np.ndarray, rate: int) -> float:
     return _gate(_block_loudness(np.add.reduceat(power[: bounds[-1]], bounds[:-1]), rate))
 
 
-def mean_loudness(power: np.ndarray, count: int) -> float:
+def mean_loudness(power: Samples, count: int) -> float:
     """Ungated loudness (LUFS) of ``count`` samples from their squared K-weighted signal."""
     energy = float(power.sum()) / max(1, count)
     return -math.inf if energy == 0 else -0.691 + 10 * math.log10(energy)
 
 
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
+def integrated_loudness(samples: Samples, rate: int) -> float:
     """Integrated loudness (LUFS) of mono float samples, as pyloudnorm measures it."""
     samples = np.asarray(samples, dtype=np.float64)
     return gated_loudness(k_weighted(samples, rate, len(samples)) ** 2, rate)
 
 
-def ungated_loudness(samples: np.ndarray, rate: int) -> float:
+def ungated_loudness(samples: Samples, rate: int) -> float:
     """K-weighted mean square in LUFS, no gating: for takes shorter than one block."""
     length = len(samples) + len(k_weighting_response(rate)) - 1
     return mean_loudness(k_weighted(samples, rate, length) ** 2, len(samples))
 
 
-def oversample(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
+def oversample(samples: Samples, rate: int, factor: int = 4) -> Samples:
     """The signal resampled ``factor`` times (float32: peak finding needs no more)."""
     samples = np.asarray(samples, dtype=np.float32)
     if len(samples) == 0:
@@ -248,7 +255,7 @@ def oversample(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
     return np.asarray(soxr.resample(samples, rate, rate * factor, "HQ"), dtype=np.float32)
 
 
-def sample_peaks(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
+def sample_peaks(samples: Samples, rate: int, factor: int = 4) -> Samples:
     """Per sample, the largest magnitude of it and of the ``factor`` oversampled points from it.
 
     The resampler's filter stops short of Nyquist, so a sample itself can peak higher.
@@ -262,7 +269,7 @@ def sample_peaks(samples: np.ndarray, rate: int, factor: int = 4) -> np.ndarray:
     return peaks
 
 
-def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
+def true_peak_dbtp(samples: Samples, rate: int) -> float:
     """True peak in dBTP, by 4x oversampling (BS.1770-4 Annex 2)."""
     if len(samples) == 0:
         return -math.inf
@@ -270,7 +277,7 @@ def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     return -math.inf if peak == 0 else 20 * math.log10(peak)
 
 
-def decode_audio(source: Path | bytes, sample_rate: int | None = None) -> tuple[np.ndarray, int]:
+def decode_audio(source: Path | bytes, sample_rate: int | None = None) -> tuple[Samples, int]:
     """Decode WAV, FLAC or MP3 (a path or bytes) to mono float64 samples and their rate.
 
     Decoded at the file's own rate, then resampled with soxr if ``sample_rate`` differs
@@ -306,6 +313,6 @@ def _native_rate(source: Path | bytes) -> int:
     raise ValueError("not WAV, FLAC or MP3 data")
 
 
-def decode_mp3(source: Path | bytes) -> tuple[np.ndarray, int]:
+def decode_mp3(source: Path | bytes) -> tuple[Samples, int]:
     """Decode an MP3 (path or bytes) at its own rate, as a gapless player plays it."""
     return decode_audio(source)

@@ -27,6 +27,7 @@ from typing import BinaryIO
 import lameenc
 import numpy as np
 
+from listen.audio import Samples
 from listen.errors import AudioError
 from listen.models import EncodedTake, Program
 
@@ -44,7 +45,7 @@ _SAMPLE_RATES = (44100, 48000, 32000)
 
 
 def encode_take(
-    pcm: np.ndarray,
+    pcm: Samples,
     *,
     speech_samples: int,
     sample_rate: int = 44100,
@@ -71,7 +72,7 @@ def frames_for(samples: int) -> int:
     return math.ceil((samples + LEAD_SAMPLES + MIN_PADDING) / FRAME_SAMPLES)
 
 
-def _fit_to_frames(pcm: np.ndarray, speech_samples: int) -> np.ndarray:
+def _fit_to_frames(pcm: Samples, speech_samples: int) -> Samples:
     """Trim or zero-pad the pause so the take, with delay and padding, fills whole frames."""
     frames = max(round(len(pcm) / FRAME_SAMPLES), frames_for(speech_samples))
     wanted = frames * FRAME_SAMPLES - LEAD_SAMPLES - MIN_PADDING
@@ -80,7 +81,7 @@ def _fit_to_frames(pcm: np.ndarray, speech_samples: int) -> np.ndarray:
     return np.concatenate([pcm, np.zeros(wanted - len(pcm), dtype=np.int16)])
 
 
-def _lame_encode(pcm: np.ndarray, *, sample_rate: int, bitrate: int, quality: int) -> bytes:
+def _lame_encode(pcm: Samples, *, sample_rate: int, bitrate: int, quality: int) -> bytes:
     try:
         encoder = lameenc.Encoder()
         encoder.set_bit_rate(bitrate)

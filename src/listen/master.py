@@ -22,6 +22,7 @@ import soxr
 
 from listen.audio import (
     AudioSegment,
+    Samples,
     decode_audio,
     gated_loudness,
     k_weighted,
@@ -56,7 +57,7 @@ def master_take(
     loudness: float,
     true_peak: float,
     sample_rate: int = 44100,
-) -> tuple[np.ndarray, int]:
+) -> tuple[Samples, int]:
     """One take as int16 mono PCM at ``sample_rate`` with its pause, and its speech length."""
     samples, rate = to_mono_float(audio)
     speech = _resample(samples, rate, sample_rate)
@@ -75,7 +76,7 @@ def load_bumper(
     true_peak: float,
     sample_rate: int = 44100,
     fade_ms: int = 500,
-) -> np.ndarray:
+) -> Samples:
     """A publisher's intro or outro (WAV, FLAC or MP3) mastered like a take, faded in and out."""
     if not path.is_file():
         raise AudioError(f"intro/outro audio {path} does not exist: check the path in listen.toml")
@@ -86,8 +87,8 @@ def load_bumper(
     return to_int16(fade_edges(samples, _ms(fade_ms, sample_rate)))
 
 
-def _level(samples: np.ndarray, rate: int, loudness: float, true_peak: float, pause: int
-           ) -> np.ndarray:  # fmt: skip
+def _level(samples: Samples, rate: int, loudness: float, true_peak: float, pause: int
+           ) -> Samples:  # fmt: skip
     """Gain to the target and limit peaks, raising the gain by what limiting takes away.
 
     Engine speech is peaky (espeak at -19 LUFS peaks near 0 dBTP): limiting costs
@@ -98,7 +99,8 @@ def _level(samples: np.ndarray, rate: int, loudness: float, true_peak: float, pa
     """
     target, ceiling = loudness + CODEC_LOSS_DB, 10 ** ((true_peak - CODEC_PEAK_HEADROOM_DB) / 20)
     power, peaks = _weighted_power(samples, rate, pause), sample_peaks(samples, rate)
-    gain_db, envelope, last = 0.0, np.ones(len(samples)), None
+    envelope: Samples = np.ones(len(samples))
+    gain_db, last = 0.0, None
     for _ in range(_LEVEL_ROUNDS):
         error = target - _measure(power, envelope, gain_db, rate)
         if not math.isfinite(error) or (last is not None and abs(error) < _GAIN_TOLERANCE_DB):
@@ -121,13 +123,13 @@ def _ms(milliseconds: float, rate: int) -> int:
     return max(0, round(milliseconds * rate / 1000))
 
 
-def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+def _resample(samples: Samples, rate: int, target: int) -> Samples:
     if rate == target or len(samples) == 0:
         return samples
     return np.asarray(soxr.resample(samples, rate, target, "HQ"), dtype=np.float64)
 
 
-def _weighted_power(samples: np.ndarray, rate: int, pause: int) -> np.ndarray:
+def _weighted_power(samples: Samples, rate: int, pause: int) -> Samples:
     """The squared K-weighted take, as ``_measure`` meters it.
 
     A take is measured with its pause after it, as the programme's meter will hear
@@ -139,7 +141,7 @@ def _weighted_power(samples: np.ndarray, rate: int, pause: int) -> np.ndarray:
     return k_weighted(samples, rate, len(samples) + len(k_weighting_response(rate)) - 1) ** 2
 
 
-def _measure(power: np.ndarray, envelope: np.ndarray, gain_db: float, rate: int) -> float:
+def _measure(power: Samples, envelope: Samples, gain_db: float, rate: int) -> float:
     """Loudness (LUFS) of the take at ``gain_db`` times the limiter's ``envelope``."""
     weighted = power * 10 ** (gain_db / 10)
     weighted[: len(envelope)] *= envelope**2
@@ -148,7 +150,7 @@ def _measure(power: np.ndarray, envelope: np.ndarray, gain_db: float, rate: int)
     return mean_loudness(weighted, len(envelope))
 
 
-def limit_true_peak(samples: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
+def limit_true_peak(samples: Samples, rate: int, ceiling_db: float) -> Samples:
     """Pull down only the peaks above ``ceiling_db`` dBTP, with a smooth look-ahead envelope.
 
     Samples far from a peak keep gain 1, bit for bit. A second pass catches peaks the
@@ -159,7 +161,7 @@ def limit_true_peak(samples: np.ndarray, rate: int, ceiling_db: float) -> np.nda
     return _recheck(samples * envelope, rate, ceiling, envelope < 1.0)
 
 
-def _envelope(peaks: np.ndarray, rate: int, ceiling: float) -> np.ndarray:
+def _envelope(peaks: Samples, rate: int, ceiling: float) -> Samples:
     """The limiter's gain per sample for these true peaks: 1 wherever no peak is near.
 
     The gain each sample needs is held for the release time, taken ahead by the
@@ -185,7 +187,7 @@ def _envelope(peaks: np.ndarray, rate: int, ceiling: float) -> np.ndarray:
     return envelope
 
 
-def _recheck(limited: np.ndarray, rate: int, ceiling: float, touched: np.ndarray) -> np.ndarray:
+def _recheck(limited: Samples, rate: int, ceiling: float, touched: Samples) -> Samples:
     """Limit again what the gain's ripple pushed over, oversampling only where gain acted."""
     changed = np.flatnonzero(touched)
     if len(changed) == 0:
@@ -198,7 +200,7 @@ def _recheck(limited: np.ndarray, rate: int, ceiling: float, touched: np.ndarray
     return limited * envelope if envelope.min() < 1.0 else limited
 
 
-def _spans(points: np.ndarray, reach: int, length: int) -> list[tuple[int, int]]:
+def _spans(points: Samples, reach: int, length: int) -> list[tuple[int, int]]:
     """Merged ``[point - reach, point + reach]`` ranges around sorted points, within the array."""
     gaps = np.flatnonzero(np.diff(points) > 2 * reach)
     starts = np.maximum(np.concatenate([points[:1], points[gaps + 1]]) - reach, 0)
@@ -206,7 +208,7 @@ def _spans(points: np.ndarray, reach: int, length: int) -> list[tuple[int, int]]
     return list(zip(starts.tolist(), stops.tolist(), strict=True))
 
 
-def _sliding_min(values: np.ndarray, *, before: int, after: int) -> np.ndarray:
+def _sliding_min(values: Samples, *, before: int, after: int) -> Samples:
     """out[i] = min(values[i - before : i + after + 1]), by doubling windows (O(n log w))."""
     width = before + after + 1
     padded = np.concatenate([np.ones(before), values, np.ones(after)])
@@ -215,32 +217,32 @@ def _sliding_min(values: np.ndarray, *, before: int, after: int) -> np.ndarray:
         result[:-span] = np.minimum(result[:-span], result[span:])
         span *= 2
     shifted = result[width - span : width - span + len(values)]
-    window_min: np.ndarray = np.minimum(result[: len(values)], shifted)
+    window_min: Samples = np.minimum(result[: len(values)], shifted)
     return window_min
 
 
-def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
+def _moving_average(values: Samples, width: int) -> Samples:
     """Centred moving average over ``2 * (width // 2) + 1`` samples, edges padded with 1."""
     half = max(1, width // 2)
     padded = np.concatenate([np.ones(half), values, np.ones(half)])
     sums = np.cumsum(np.concatenate([[0.0], padded]))
-    averaged: np.ndarray = (sums[2 * half + 1 :] - sums[: -2 * half - 1]) / (2 * half + 1)
+    averaged: Samples = (sums[2 * half + 1 :] - sums[: -2 * half - 1]) / (2 * half + 1)
     return averaged
 
 
-def fade_edges(samples: np.ndarray, length: int) -> np.ndarray:
+def fade_edges(samples: Samples, length: int) -> Samples:
     """Raised-cosine fade in and out over ``length`` samples, so takes never click."""
     length = min(length, len(samples) // 2)
     if length == 0:
         return samples
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, length))
-    faded: np.ndarray = samples.copy()
+    faded: Samples = samples.copy()
     faded[:length] *= ramp
     faded[-length:] *= ramp[::-1]
     return faded
 
 
-def to_int16(samples: np.ndarray) -> np.ndarray:
+def to_int16(samples: Samples) -> Samples:
     return np.clip(np.round(samples * 32767.0), -32768, 32767).astype(np.int16)
 
 
