@@ -13,7 +13,6 @@ trafilatura, lxml and beautifulsoup4 live here and in the helpers ``cleanup``,
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -191,8 +190,3 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
             f"bad CSS selector {selector!r} in a site rule: fix it in listen.toml ({exc})"
         ) from exc
 
-
-if __name__ == "__main__":  # python -m listen.extract < page.html: print title and blocks
-    _page = Page(sys.stdin.read(), "-", None, __import__("datetime").datetime.now(), "utf-8")
-    _art = extract_article(_page)
-    print(_art.title, *(b.text for b in _art.blocks), sep="\n\n")
