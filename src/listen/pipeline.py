@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from listen import __version__
 from listen.cache import TakeCache, default_cache_dir
+from listen.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.config import Settings, channel_for
 from listen.cover import make_cover, square_cover
 from listen.encode import encode_take, write_mp3
@@ -210,13 +211,14 @@ def _unique_slug(out: Path, slug: str, episode_id: str) -> str:
 
 
 def _previous(out: Path, episode_id: str) -> Episode | None:
-    return next((e for e in _safe_list(out) if e.id == episode_id), None)
+    if not (out / CATALOG_NAME).exists():
+        return None
+    with Catalog.in_folder(out) as catalog:
+        return catalog.get(episode_id)
 
 
 def _safe_list(out: Path) -> list[Episode]:
-    if not (out / "catalog.sqlite").exists():
-        return []
-    return list_episodes(out)
+    return list_episodes(out) if (out / CATALOG_NAME).exists() else []
 
 
 def _fingerprint(
@@ -354,8 +356,6 @@ def _episode(
     sidecars: dict[str, Path],
     fingerprint: str,
 ) -> Episode:
-    from listen.catalog import guid_for
-
     return Episode(
         id=episode_id,
         guid=guid_for(episode_id),
@@ -378,8 +378,6 @@ def _episode(
 def rebuild_feed(settings: Settings) -> Path:
     """Render feed.xml again from the catalog: the channel of the last render, with
     whatever the current listen.toml sets ([show]) on top."""
-    from listen.catalog import Catalog
-
     out = settings.out_dir
     with Catalog.in_folder(out) as catalog:
         stored = catalog.saved_channel()
