@@ -136,6 +136,18 @@ def test_script_text_reads_the_body_and_nothing_else() -> None:
         assert junk not in stdout, junk
 
 
+def test_script_text_format_is_the_article_without_intro_or_closing_line() -> None:
+    code, narration, _ = run("script", str(PAGE))
+    assert code == 0
+    code, text, _ = run("script", str(PAGE), "--format", "text")
+    assert code == 0
+    said = narration.strip().split("\n\n")
+    assert said[0].startswith(TITLE) and "Published by The Bayside Courier" in said[0]
+    assert said[-1].startswith("You've been listening to")
+    # The article's own text: its <h1> (which the intro says instead), then the body.
+    assert text.strip().split("\n\n") == [TITLE, *said[1:-1]]
+
+
 def test_script_reads_stdin() -> None:
     code, stdout, _ = run("script", "-", input=PAGE.read_bytes())
     assert code == 0

@@ -241,6 +241,11 @@ def test_a_heading_that_repeats_the_title_is_said_once() -> None:
         _article(_h("The Court Rules", 1), _p("Body.")), ScriptOptions(intro=False)
     )
     assert without_intro.segments[0].kind is SegmentKind.HEADING
+    # The <h1> may differ from the metadata title in case and punctuation only.
+    kicker_first = build_script(
+        _article(_p("Analysis."), _h("The court rules!", 1), _p("Body."), title="The Court Rules")
+    )
+    assert [seg.text for seg in kicker_first.segments][1:3] == ["Analysis.", "Body."]
 
 
 def test_long_sentences_split_at_clauses_then_spaces() -> None:

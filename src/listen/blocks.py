@@ -3,7 +3,7 @@
 ``from_xml`` maps trafilatura's XML (``head``, ``p``, ``quote``, ``list/item``) to
 blocks; ``from_html`` does the same for an element a site rule names as the body.
 ``polish`` then removes what only shows up as text: footnote markers, the
-footnotes section, the byline and title repeated in the body, and joins a
+footnotes section, the byline repeated in the body, and joins a
 paragraph that an ad or embed cut in two.
 """
 
@@ -33,9 +33,18 @@ _MARKERS = re.compile(
 _SUPERSCRIPTS = re.compile(r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _UNIT_BEFORE = re.compile(r"(?:\b(?:m|km|cm|mm|ft|in|mi|µm|nm|s)|[²³])$")
 _NOTES_HEADING = re.compile(
-    r"^(foot ?notes?|end ?notes?|notes?|references?|sources?|citations|bibliography|"
+    r"^(\d+(\.\d+)*\.?\s+)?((normative|informative)\s+)?"
+    r"(foot ?notes?|end ?notes?|notes?|references?|sources?|citations|bibliography|"
     r"works cited|anmerkungen|fußnoten|einzelnachweise|quellen|notes et références|références)"
     r"\W*$",
+    re.IGNORECASE,
+)
+_RELATED_HEADING = re.compile(
+    r"^(see also|further reading|external links|related (articles|links|posts|stories|reading)"
+    r"|read more|more on this( story| topic)?|(more|other) [\w ]{0,30}(stories|columns|articles)"
+    r"|siehe auch|weblinks|weiterführende links|literatur"
+    r"|voir aussi|liens externes|pour aller plus loin|articles connexes"
+    r"|(table of )?contents|inhalt|inhaltsverzeichnis|sommaire)\W*$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
@@ -130,15 +139,17 @@ _XML_BLOCKS = {"p", "list", "quote", "head", "div"}
 
 
 def _list_blocks(list_element: etree._Element) -> Iterator[Block]:
+    """One block per item; an item holding blocks of its own (a card with a heading and
+    a paragraph, a nested list) gives each of them, so their words are not run together."""
     for item in list_element:
         if item.tag != "item":
             continue
-        nested = [child for child in item if child.tag == "list"]
-        for child in nested:
-            item.remove(child)  # spoken after their parent item, not inside it
-        yield Block(BlockKind.LIST_ITEM, _flat(item))
-        for child in nested:
-            yield from _list_blocks(child)
+        if not any(child.tag in _XML_BLOCKS or child.tag == "list" for child in item):
+            yield Block(BlockKind.LIST_ITEM, _flat(item))
+            continue
+        for block in _xml_blocks(item):
+            kind = BlockKind.LIST_ITEM if block.kind is BlockKind.PARAGRAPH else block.kind
+            yield Block(kind, block.text, block.level)
 
 
 def from_html(root: HtmlElement) -> list[Block]:
@@ -173,7 +184,7 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
     keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
     seen = Counter(_key(b.text) for b in document)
     have = {_key(b.text) for b in extracted}
-    result: list[Block] = []
+    result: list[Block] = _headings_before(keys.get(_key(extracted[0].text), -1), document, have)
     last = -1
     for block in extracted:
         here = keys.get(_key(block.text), -1)
@@ -186,6 +197,20 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
         last = max(last, here)
         result.append(block)
     return result
+
+
+def _headings_before(first: int, document: list[Block], have: set[str]) -> list[Block]:
+    """The section heading, or two, right above the first extracted block, which
+    trafilatura drops when the section opens the article ("Abstract")."""
+    start = first
+    while start > 0 and first - start < 2 and _section_heading(document[start - 1]):
+        start -= 1
+    return [b for b in document[start:first] if _key(b.text) not in have] if first > 0 else []
+
+
+def _section_heading(block: Block) -> bool:
+    """A section's heading; not an ``<h1>``, which is the page's title or its name."""
+    return block.kind is BlockKind.HEADING and block.level > 1
 
 
 def _sentence_like(block: Block) -> bool:
@@ -235,13 +260,14 @@ def _digits(text: str) -> str:
 
 
 def polish(
-    blocks: list[Block], *, title: str, authors: tuple[str, ...]
+    blocks: list[Block], *, authors: tuple[str, ...]
 ) -> tuple[list[Block], list[Dropped]]:
     """Text-level clean-up; returns the blocks kept and what was removed."""
     dropped: list[Dropped] = []
     blocks = _strip_markers(blocks, dropped)
     blocks = _drop_notes_section(blocks, dropped)
-    blocks = [b for b in blocks if not _is_repeat(b, title, authors, dropped)]
+    blocks = [b for b in blocks if not _is_repeat(b, authors, dropped)]
+    blocks = _drop_empty_headings(blocks, dropped)
     return _join_cut_paragraphs(blocks), dropped
 
 
@@ -269,28 +295,56 @@ def _superscript(match: re.Match[str], dropped: list[Dropped]) -> str:
 
 
 def _drop_notes_section(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
-    """Drop a "Footnotes"/"References" heading and everything up to the next heading."""
+    """Drop a "Footnotes"/"References" or a "See also"/"Further reading" heading and
+    everything up to the next heading of its level or higher."""
     kept: list[Block] = []
     skipping_level = 0
+    reason = ""
     for block in blocks:
         if block.kind is BlockKind.HEADING:
             if skipping_level and block.level <= skipping_level:
                 skipping_level = 0
-            if not skipping_level and _NOTES_HEADING.match(block.text):
-                skipping_level = block.level
+            if not skipping_level:
+                reason = _section_reason(block.text)
+                skipping_level = block.level if reason else 0
         if skipping_level:
-            dropped.append(Dropped(block.text[:300], "footnotes"))
+            dropped.append(Dropped(block.text[:300], reason))
         else:
             kept.append(block)
     return kept
 
 
-def _is_repeat(block: Block, title: str, authors: tuple[str, ...], dropped: list[Dropped]) -> bool:
-    """The title or the byline/date line repeated at the top of the body."""
+def _drop_empty_headings(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
+    """Drop a heading with nothing under it (its table, code or links were left out):
+    one that ends the article, or is followed straight away by a heading of higher
+    rank. (A heading followed by one of its own rank may introduce a row of cards.)"""
+    if all(block.kind is BlockKind.HEADING for block in blocks):
+        return blocks
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        empty = block.kind is BlockKind.HEADING and (
+            following is None
+            or (following.kind is BlockKind.HEADING and following.level < block.level)
+        )
+        if empty:
+            dropped.append(Dropped(block.text[:300], "empty-section"))
+        else:
+            kept.append(block)
+    return kept
+
+
+def _section_reason(heading: str) -> str:
+    if _NOTES_HEADING.match(heading):
+        return "footnotes"
+    if _RELATED_HEADING.match(heading):
+        return "related"
+    return ""
+
+
+def _is_repeat(block: Block, authors: tuple[str, ...], dropped: list[Dropped]) -> bool:
+    """The byline/date line repeated at the top of the body."""
     text = block.text
-    if block.kind is BlockKind.HEADING and _same(text, title):
-        dropped.append(Dropped(text, "title"))
-        return True
     if len(text) > 160 or block.kind is BlockKind.QUOTE:
         return False
     named = [a for a in authors if a and a.lower() in text.lower()]
@@ -306,13 +360,6 @@ def _is_repeat(block: Block, title: str, authors: tuple[str, ...], dropped: list
         return False
     dropped.append(Dropped(text, "byline"))
     return True
-
-
-def _same(a: str, b: str) -> bool:
-    def squash(s: str) -> str:
-        return re.sub(r"\W+", "", s).lower()
-
-    return bool(a) and squash(a) == squash(b)
 
 
 def _join_cut_paragraphs(blocks: list[Block]) -> list[Block]:

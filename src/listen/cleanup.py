@@ -23,16 +23,83 @@ def clean_tree(root: HtmlElement, *, keep_captions: bool = False) -> list[Droppe
     for element in list(root.iter(*patterns.SILENT_TAGS)):
         element.drop_tree()
     page_text = _text(root)
+    plain = _is_plain_text_document(root, len(page_text))
     dropped: list[Dropped] = []
     for element in _walk(root):
-        reason = _reason(element, page_text, keep_captions)
+        if element.tag == "pre":
+            reason = _read_pre(element, plain, dropped)
+        else:
+            reason = _reason(element, page_text, keep_captions)
         if reason is None:
             continue
         text = _text(element)
         if text:
             dropped.append(Dropped(text[:300], reason))
         element.drop_tree()  # keeps the tail text, which belongs to the parent
+    _wrap_loose_text(root)
     return dropped
+
+
+def _wrap_loose_text(root: HtmlElement) -> None:
+    """Give text that sits loose beside blocks a paragraph of its own.
+
+    A browser shows ``<div><figure>…</figure>The flag code has…</div>`` as two
+    blocks, but the text is only the figure's tail, and trafilatura passes over
+    such text. Each run of text and inline markup between blocks (or ``<br>``s)
+    becomes a ``<p>``, as the anonymous block a browser would draw.
+    """
+    for container in list(root.iter(*patterns.LOOSE_TEXT_CONTAINERS)):
+        if any(_is_block(child) for child in container):
+            _wrap_runs(container)
+
+
+def _is_block(element: HtmlElement) -> bool:
+    """A block, or inline markup around one (``<span><div>…</div></span>``)."""
+    if element.tag in patterns.BLOCK_TAGS:
+        return True
+    return element.tag != "br" and any(True for _ in element.iterdescendants(*patterns.BLOCK_TAGS))
+
+
+def _wrap_runs(container: HtmlElement) -> None:
+    items: list[HtmlElement | str] = [container.text or ""]
+    for child in container:
+        items.append(child)
+        items.append(child.tail or "")
+        child.tail = None
+    container.text = None
+    for child in list(container):
+        container.remove(child)
+    run: list[HtmlElement | str] = []
+    for item in items:
+        if isinstance(item, str) or not (item.tag == "br" or _is_block(item)):
+            run.append(item)
+            continue
+        _append_run(container, run)
+        run = []
+        if item.tag != "br":
+            container.append(item)
+    _append_run(container, run)
+
+
+def _append_run(container: HtmlElement, run: list[HtmlElement | str]) -> None:
+    """Append ``run`` to ``container`` as one paragraph, or as loose white space."""
+    has_text = any(
+        _HAS_WORD.search(item if isinstance(item, str) else item.text_content()) for item in run
+    )
+    target = container.makeelement("p", {}) if has_text else container
+    for item in run:
+        if isinstance(item, str):
+            if len(target):
+                target[-1].tail = (target[-1].tail or "") + item
+            else:
+                target.text = (target.text or "") + item
+        elif has_text:
+            target.append(item)
+    if has_text:
+        container.append(target)
+
+
+_HAS_WORD = re.compile(r"\w")
 
 
 def _walk(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -49,9 +116,6 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
     tag = element.tag
     if not isinstance(tag, str):
         return None
-    if tag == "pre" and _is_prose(element.text_content()):
-        _prose_to_paragraphs(element)
-        return None
     if tag in patterns.TAG_REASONS:
         return patterns.TAG_REASONS[tag]
     if tag == "table":
@@ -60,7 +124,7 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
         return _keep_as_paragraph(element) if keep_captions else "caption"
     if tag in ("sup", "a") and _is_footnote_marker(element):
         return "footnote-marker"
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    if _is_hidden(element):
         return "hidden"
     reason = _attribute_reason(element, len(page_text))
     if reason == "caption" and keep_captions:
@@ -70,6 +134,14 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
     if reason is None and tag in patterns.TEXT_TAGS:
         reason = _text_reason(element)
     return reason
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    """Hidden by an attribute or an inline style: a browser shows none of it."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style) and patterns.HIDDEN_STYLE.search(style) is not None
 
 
 def _attribute_reason(element: HtmlElement, body_size: int) -> str | None:
@@ -124,37 +196,113 @@ def _keep_as_paragraph(caption: HtmlElement) -> str | None:
     return None
 
 
-def _is_prose(text: str) -> bool:
-    """True for preformatted prose (a plain-text RFC, a letter), not a code listing.
-
-    Most of its lines are runs of words with hardly a bracket or operator, and its
-    sentences have commas and full stops; shell sessions, SQL and code have neither.
-    """
-    words = patterns.WORD.findall(text)
-    if len(words) < 40:
-        return False
-    lines = [line for line in text.splitlines() if line.strip()]
-    wordy = sum(
-        1
-        for line in lines
-        if len(patterns.WORD.findall(line)) >= 5 and len(patterns.CODE_SYMBOL.findall(line)) <= 2
-    )
-    punctuated = len(patterns.SENTENCE_PUNCTUATION.findall(text))
-    return wordy >= len(lines) / 2 and punctuated * 50 >= len(words)
+def _is_plain_text_document(root: HtmlElement, page_size: int) -> bool:
+    """Most of the page is preformatted text: a plain-text RFC, mail or README."""
+    in_pre = sum(len(_text(pre)) for pre in root.iter("pre"))
+    return page_size > 0 and in_pre >= 0.5 * page_size
 
 
-def _prose_to_paragraphs(pre: HtmlElement) -> None:
-    """Rewrite a prose ``<pre>`` as a division of paragraphs, one per blank-line block."""
-    chunks = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", pre.text_content())]
+def _read_pre(pre: HtmlElement, plain: bool, dropped: list[Dropped]) -> str | None:
+    """Rewrite a prose ``<pre>`` as headings and paragraphs, recording what it leaves
+    out; return "code" when the ``<pre>`` is a listing, to be dropped whole."""
+    reading = _read_preformatted(pre.text_content(), plain=plain)
+    if reading is None:
+        return "code"
+    blocks, left_out = reading
+    dropped.extend(left_out)
     tail = pre.tail
     pre.clear()
     pre.tag = "div"
     pre.tail = tail
+    for tag, text in blocks:
+        block = pre.makeelement(tag, {})
+        block.text = text
+        pre.append(block)
+    return None
+
+
+def _is_prose(text: str) -> bool:
+    """True for preformatted prose (a letter, a plain-text RFC), not a code listing."""
+    return _read_preformatted(text) is not None
+
+
+def _read_preformatted(
+    text: str, *, plain: bool = False
+) -> tuple[list[tuple[str, str]], list[Dropped]] | None:
+    """The headings and paragraphs of a prose ``<pre>`` (as ``(tag, text)``) and what
+    was left out, or None when it is a listing.
+
+    Paragraphs are blank-line blocks, each judged on its own. In an article a
+    ``<pre>`` is prose when prose blocks hold most of its words. In a ``plain``
+    document (a plain-text RFC, where every page is a ``<pre>``) the prose blocks are
+    kept, short title lines become headings, and example requests, title pages and
+    address blocks between them are left out. Page headers and footers
+    (``[Page 3]``) and contents lines with dot leaders go.
+    """
+    left_out = [
+        Dropped(" ".join(line.split()), "page-furniture")
+        for line in patterns.PAGE_FURNITURE.findall(text)
+        if line.strip()
+    ]
+    text = patterns.PAGE_FURNITURE.sub("", text)
+    chunks = [chunk for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    blocks: list[tuple[str, str]] = []
+    prose_words = 0
     for chunk in chunks:
-        if chunk:
-            paragraph = pre.makeelement("p", {})
-            paragraph.text = chunk
-            pre.append(paragraph)
+        flat = " ".join(chunk.split())
+        if _is_title_line(chunk):
+            blocks.append((_heading_tag(flat) if plain else "p", flat))
+        elif _is_prose_chunk(chunk):
+            blocks.append(("p", flat))
+            prose_words += len(patterns.WORD.findall(chunk))
+        else:
+            left_out.append(Dropped(flat[:300], "preformatted"))
+    if not prose_words or (prose_words < 40 and not plain):
+        return None
+    if not plain and prose_words < 0.6 * len(patterns.WORD.findall(text)):
+        return None
+    return blocks, left_out
+
+
+def _is_title_line(chunk: str) -> bool:
+    """A line of its own, a few words with no full stop: "3.  Protocol Overview"
+    (in an article's ``<pre>``, a salutation such as "Dear neighbours" too)."""
+    line = chunk.strip()
+    words = patterns.WORD.findall(line)
+    return (
+        "\n" not in line
+        and 0 < len(words) <= 8
+        and not patterns.COLUMNS.search(line)
+        and not patterns.CODE_SYMBOL.search(line)
+        and not re.search(r"[.;!?]$", line)
+        and not line[:1].islower()
+    )
+
+
+def _heading_tag(title: str) -> str:
+    """``h2`` for "3. Overview" and unnumbered titles, ``h3`` for "3.1. Limits"."""
+    number = patterns.SECTION_NUMBER.match(title)
+    depth = number.group(1).count(".") + 1 if number else 1
+    return f"h{min(depth + 1, 6)}"
+
+
+def _is_prose_chunk(chunk: str) -> bool:
+    """Most lines are runs of words with hardly a bracket or operator, and the block
+    reads as sentences: a full stop, and commas or stops often enough."""
+    lines = [line for line in chunk.splitlines() if line.strip()]
+    words = patterns.WORD.findall(chunk)
+    if not words or patterns.PROMPT.search(chunk):
+        return False  # nothing to say, or a shell or REPL session
+    wordy = sum(
+        1
+        for line in lines
+        if len(patterns.WORD.findall(line)) >= 3
+        and len(patterns.CODE_SYMBOL.findall(line)) <= 2
+        and not patterns.COLUMNS.search(line.strip())
+    )
+    if wordy * 2 < len(lines) or not patterns.FULL_STOP.search(chunk):
+        return False
+    return len(patterns.SENTENCE_PUNCTUATION.findall(chunk)) * 50 >= len(words)
 
 
 def _repeated(element: HtmlElement, page_text: str) -> bool:
@@ -164,21 +312,95 @@ def _repeated(element: HtmlElement, page_text: str) -> bool:
 
 
 def _table_reason(table: HtmlElement) -> str | None:
-    """Drop a data table; turn a layout table (prose in its cells) into plain divisions."""
-    if not _is_layout_table(table):
-        return "table"
-    for part in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"):
-        part.tag = "div"
-    return None
+    """Drop a table of figures; keep a layout table or a table whose rows are prose.
+
+    A layout table (paragraphs or tables in its cells, or one column) becomes plain
+    divisions. A table whose rows describe things in sentences (a list of films, of
+    events) is read row by row, each row a paragraph with its cells in order, the
+    header row left out. A table of figures is not for the ear.
+    """
+    rows = _rows(table)
+    if _is_layout_table(table, rows):
+        for part in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"):
+            part.tag = "div"
+        return None
+    body = [row for row in rows if not _is_header_row(row)]
+    if len(body) >= 2 and sum(1 for row in body if _is_wordy(row)) * 2 >= len(body):
+        _rows_to_paragraphs(table, rows)
+        return None
+    return "table"
 
 
-def _is_layout_table(table: HtmlElement) -> bool:
-    if (
-        next(table.iterdescendants("table", "p", "h1", "h2", "h3", "h4", "blockquote"), None)
-        is not None
-    ):
+def _rows(table: HtmlElement) -> list[HtmlElement]:
+    """The table's own rows, not those of a table nested in a cell."""
+    return [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
+
+
+def _cells(row: HtmlElement) -> list[HtmlElement]:
+    return [cell for cell in row if cell.tag in ("td", "th")]
+
+
+def _is_layout_table(table: HtmlElement, rows: list[HtmlElement]) -> bool:
+    """Laid out with a table, not tabulated: a nested table, one column, or paragraphs
+    and headings in the cells of a table without a header row."""
+    if (table.get("role") or "").lower() == "presentation":
         return True
-    return any(len(cell.text_content()) > 250 for cell in table.iter("td", "th"))
+    if next(table.iterdescendants("table"), None) is not None:
+        return True
+    if bool(rows) and all(len(_cells(row)) <= 1 for row in rows):
+        return True
+    blocks = next(table.iterdescendants("p", "h1", "h2", "h3", "h4", "blockquote"), None)
+    return blocks is not None and not any(_is_header_row(row) for row in rows)
+
+
+def _is_header_row(row: HtmlElement) -> bool:
+    cells = _cells(row)
+    return next(row.iterancestors("thead"), None) is not None or (
+        bool(cells) and all(cell.tag == "th" for cell in cells) and len(cells) > 1
+    )
+
+
+def _is_wordy(row: HtmlElement) -> bool:
+    """A row that says something in words (six or more), not a row of figures."""
+    text = row.text_content()
+    words = len(patterns.WORD.findall(text))
+    return words >= 6 and words >= 0.7 * len(_TOKEN.findall(text))
+
+
+def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
+    """Each body row a paragraph, its cells run on with a full stop between them."""
+    for row in rows:
+        if _is_header_row(row):
+            row.drop_tree()
+            continue
+        row.tag = "p"
+        cells = [cell for cell in _cells(row) if _text(cell)]
+        for cell in _cells(row):
+            if cell not in cells:
+                cell.drop_tree()
+        for index, cell in enumerate(cells):
+            cell.tag = "span"
+            _strip_end(cell)
+            if index < len(cells) - 1:
+                stop = "" if _SENTENCE_STOP.search(_text(cell)) else "."
+                cell.tail = f"{stop} {cell.tail or ''}"
+    for part in table.iter("table", "thead", "tbody", "tfoot", "caption"):
+        part.tag = "div"
+
+
+def _strip_end(element: HtmlElement) -> None:
+    """Remove the white space that ends an element, so a stop put after it sits close."""
+    last = element[-1] if len(element) else None
+    if last is None:
+        element.text = (element.text or "").rstrip()
+    elif last.tail:
+        last.tail = last.tail.rstrip()
+    elif not isinstance(last.tag, str) or not len(last):
+        last.text = (last.text or "").rstrip()
+
+
+_SENTENCE_STOP = re.compile(r"[.!?:;…]$")
+_TOKEN = re.compile(r"\w+")
 
 
 def _is_footnote_marker(element: HtmlElement) -> bool:

@@ -6,6 +6,7 @@ Every ``ListenError`` is caught in one place (``main``) and printed as one line,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -61,6 +62,7 @@ def friendly(command: F) -> F:
 
 
 class ScriptFormat(str, Enum):
+    script = "script"
     text = "text"
     json = "json"
 
@@ -229,8 +231,11 @@ def _summary(results: list[tuple[str, Any]]) -> None:
 @friendly
 def script(
     source: Annotated[str, typer.Argument(help="An article file, an http(s) URL, or -.")],
-    fmt: Annotated[ScriptFormat, typer.Option("--format", "-f", help="text or json.")
-                   ] = ScriptFormat.text,
+    fmt: Annotated[ScriptFormat, typer.Option(
+        "--format", "-f",
+        help="script: the narration, intro and closing line included; text: the article's "
+             "own text, without them; json: the narration's segments and the metadata.")
+                   ] = ScriptFormat.script,
     explain: Annotated[bool, typer.Option(help="Also show what was left out, and why.")
                        ] = False,
     spoken: Annotated[bool, typer.Option(
@@ -247,6 +252,8 @@ def script(
     from listen.scriptview import script_as_json, script_as_text
 
     settings = load_settings(config, voice=voice)
+    if fmt is ScriptFormat.text:  # the article alone: no generated intro or closing line
+        settings = dataclasses.replace(settings, intro=False, outro=False)
     narration, _profile = prepare_script(source, settings, stdin=_stdin(source))
     if fmt is ScriptFormat.json:
         out_console.print(json.dumps(script_as_json(narration), ensure_ascii=False, indent=2),

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 # Characters XML cannot hold make lxml raise ValueError; no page needs them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Comments dropped at parse time: trafilatura treats a comment inside the article
+# as a boundary and can lose the paragraphs after it (seen on nytimes.com).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 _WHAT_TO_DO = "if the page does hold an article, add a site rule for it in listen.toml"
 
 
@@ -68,7 +71,7 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     dropped += clean_tree(body if body is not None else tree, keep_captions=keep_captions)
     blocks = _main_blocks(tree, body)
     title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
-    blocks, polished = blocklib.polish(blocks, title=title, authors=meta.authors)
+    blocks, polished = blocklib.polish(blocks, authors=meta.authors)
     dropped += polished
     if not blocks:
         raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
@@ -80,7 +83,7 @@ def _parse(html: str, source: str) -> HtmlElement:
     if not text.strip():
         raise ExtractError(f"no article text found in {source}: the page is empty")
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"no article text found in {source}: {exc}; {_WHAT_TO_DO}") from exc
     return root

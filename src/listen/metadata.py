@@ -50,7 +50,7 @@ def read_metadata(tree: HtmlElement, page_url: str | None) -> Metadata:
     """Collect metadata from ``tree`` (before any cleanup removes bylines or headers)."""
     ld = _json_ld_article(tree)
     meta = _meta_tags(tree)
-    site = _text(ld.get("publisher")) or meta.get("og:site_name") or meta.get("application-name")
+    site = _site(tree, ld, meta)
     base = page_url or ""
     url = _first(_canonical_link(tree), meta.get("og:url"), _text(ld.get("url")))
     image = _first(meta.get("og:image"), meta.get("twitter:image"), _image(ld.get("image")))
@@ -170,10 +170,49 @@ def _title(
 ) -> str | None:
     h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
     doc_title = next((t.text_content() for t in tree.iter("title")), None)
-    title = _first(
-        _text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"), h1, doc_title
+    named = [_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
+    # The name the page shows in its <h1> wins when a tag agrees with it: Wikipedia's
+    # JSON-LD "headline" is the article's short description, its og:title ends "- Wikipedia".
+    agreeing = [n for n in named if n and h1 and _names_heading(n, h1)]
+    title = h1 if agreeing else _first(*named, meta.get("dc.title"), h1, doc_title)
+    return _strip_site_suffix(" ".join(title.split()), site) if title else None
+
+
+def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:
+    """The site's own name: og:site_name, else the suffix of a title beside the page's
+    <h1> ("<h1> - Wikipedia", "Title | <h1 logo>"), else the publisher, else
+    application-name.
+    (A publisher is often the company: "Wikimedia Foundation, Inc.")"""
+    return _first(
+        meta.get("og:site_name"),
+        _title_suffix(tree, meta),
+        _text(ld.get("publisher")),
+        meta.get("application-name"),
     )
-    return _strip_site_suffix(title, site) if title else None
+
+
+def _title_suffix(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
+    doc_title = next((t.text_content() for t in tree.iter("title")), None)
+    for title in (meta.get("og:title"), doc_title):
+        parts = _TITLE_SEPARATOR.split(" ".join((title or "").split()))
+        if h1 and len(parts) == 2 and _squashed(h1) in (_squashed(parts[0]), _squashed(parts[1])):
+            return parts[1]  # "<h1> - Site", or "Title | <h1>" where the <h1> is the logo
+    return None
+
+
+def _names_heading(title: str, heading: str) -> bool:
+    """``List of X - Wikipedia`` names the heading ``List of X``; so does ``List of X``
+    (but ``News | The Post`` does not name a logo ``<h1>The Post</h1>``)."""
+    parts = [title, _TITLE_SEPARATOR.split(title)[0]]
+    return any(_squashed(part) == _squashed(heading) != "" for part in parts)
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
 
 
 def _strip_site_suffix(title: str, site: str | None) -> str:
@@ -206,9 +245,18 @@ def _ld_people(value: Any) -> list[str]:
     return [name for person in people if (name := _text(person))]
 
 
+_SURNAME_FIRST = re.compile(
+    r"^(?P<surname>[^\W\d_][\w'’-]*),\s*(?P<given>(?:[^\W\d_][\w'’.-]*)(?:\s+[^\W\d_][\w'’.-]*){0,2})$"
+)
+
+
 def split_names(raw: str) -> list[str]:
     """``By Ana Ruiz and Tom Ng`` → ``["Ana Ruiz", "Tom Ng"]``."""
     text = re.sub(r"^\s*(by|von|par|door|por)\s+", "", " ".join(raw.split()), flags=re.IGNORECASE)
+    inverted = _SURNAME_FIRST.match(text)
+    # Library style, as in Dublin Core: "Kooman, F." → "F. Kooman" (but "Reuters, AP").
+    if inverted and re.search(r"[a-z.]", inverted["given"]):
+        return [f"{inverted['given']} {inverted['surname']}"]
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", text)
     return [p for p in parts if p and len(p) < 80 and not p.startswith("http")]
 

@@ -36,6 +36,14 @@ SILENT_TAGS = {
     "input",
     "annotation",
 }
+HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+# Elements that draw a box of their own; text between them is an anonymous block.
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "center",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li", "dd", "dt", "table", "tr",
+    "td", "th", "blockquote", "pre", "figure", "form", "hr", "details", "address", "hgroup",
+}
+LOOSE_TEXT_CONTAINERS = ("div", "section", "article", "main", "td", "th", "center", "body")
 NEVER_BY_CLASS = {"html", "body", "main", "article", "h1"}
 # Inside running text a class names styling or a link target far more often than
 # furniture (Sphinx marks every link ``reference``); only these reasons apply there.
@@ -88,7 +96,8 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related",
         re.compile(
             r"related|recommend|more-stories|read-?next|also-?read|you-?may|"
-            r"outbrain|taboola|yarpp|further-reading|more-from|popular|trending",
+            r"outbrain|taboola|yarpp|further-reading|more-from|popular|trending|"
+            r"referenced-(item|wide|group)",
             re.IGNORECASE,
         ),
     ),
@@ -218,9 +227,22 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("credit", _tokens("credit", "credits", "photo-credit", "image-credit", "copyright")),
     (
         "caption",
-        _tokens("caption", "wp-caption-text", "figcaption", "image-caption", "photo-caption"),
+        _tokens(
+            "caption",
+            "wp-caption-text",
+            "figcaption",
+            "image-caption",
+            "photo-caption",
+            "thumbcaption",  # MediaWiki
+            "gallerytext",
+            "legend",
+        ),
     ),
     ("popup", _tokens("modal", "popup", "overlay", "lightbox")),
+    # Photo galleries and slideshows: captions of pictures the listener cannot see.
+    ("gallery", _tokens("gallery", "slideshow", "carousel")),
+    # Charts and interactive graphics: their titles and labels are not sentences.
+    ("graphic", _tokens("interactive", "interactive-embedded", "datawrapper", "infogram", "chart")),
     ("sidebar", _tokens("sidebar", "widget", "widgets", "rail", "aside")),
     (
         "hidden",
@@ -325,5 +347,19 @@ FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNO
 
 # Telling preformatted prose from code (``cleanup._is_prose``).
 WORD = re.compile(r"[^\W\d_]{2,}")
-CODE_SYMBOL = re.compile(r"[{}\[\]();=<>$#\\|*_/+&%@:\"'`~^]")
-SENTENCE_PUNCTUATION = re.compile(r"[^\W\d_]{2}[.,;] +[^\W_]")
+CODE_SYMBOL = re.compile(r"[{}\[\]();=<>$#\\|*_/+&%@:`~^]")
+# Running heads and feet of a paginated plain-text document (RFCs, Internet-Drafts),
+# form feeds, and table-of-contents lines with dot leaders.
+PAGE_FURNITURE = re.compile(
+    r"^[^\S\n]*(?:(?:RFC \d+|Internet[- ]Draft)[^\S\n]{2,}.*|.*[^\S\n]\[Page \d+\]"
+    r"|.*(?:\.{5,}|(?: \.){3,})[^\S\n]*\d+)[^\S\n]*(?:\n|$)",
+    re.MULTILINE | re.IGNORECASE,
+)
+PROMPT = re.compile(r"^[^\S\n]*(?:\$|>>>|%|[A-Z]:\\>)[^\S\n]", re.MULTILINE)
+# A word, maybe a closing bracket or quote, then a stop and the next word or the end.
+SENTENCE_PUNCTUATION = re.compile(r"[^\W_]{2}[)\"'”’]?(?:[.,;]\s+[^\W_]|[.!?]\s*$)")
+FULL_STOP = re.compile(r"[^\W_]{2}[)\"'”’]?[.!?](?:\s|$)")
+# Columns: words set apart by runs of spaces (a title page, a table, an address block).
+COLUMNS = re.compile(r"\S {3,}\S")
+# A numbered section title in a plain-text document: "3.  Protocol Overview", "4.2 Limits".
+SECTION_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")

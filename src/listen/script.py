@@ -30,7 +30,7 @@ from listen import abbreviations
 from listen.abbreviations import MONTHS, Use
 from listen.errors import ConfigError, ExtractError
 from listen.lexicon import Lexicon, load_lexicon
-from listen.models import Article, PauseKind, Script, Segment, SegmentKind, Sentence
+from listen.models import Article, BlockKind, PauseKind, Script, Segment, SegmentKind, Sentence
 from listen.normalize import clean, normalize, primary_language
 
 MIN_MAX_CHARS = 40
@@ -109,6 +109,8 @@ _SOFT_END = re.compile(r"[,;:]+(?=[\"')\]]*$)")
 _SPEAKABLE = re.compile(r"\w")
 _CLAUSE_BREAK = re.compile(r"[;:,)](?= )| (?=[–—] )")
 _SPACE = re.compile(r" ")
+_NON_WORD = re.compile(r"\W+")
+_DOUBLE_STOP = re.compile(r"\.\.$")
 
 
 def build_script(article: Article, options: ScriptOptions = ScriptOptions()) -> Script:
@@ -118,9 +120,10 @@ def build_script(article: Article, options: ScriptOptions = ScriptOptions()) -> 
     drafts: list[tuple[SegmentKind, tuple[Sentence, ...]]] = []
     if options.intro:
         drafts.append((SegmentKind.TITLE, narrator.lines(_intro(article, options))))
-    for index, block in enumerate(article.blocks):
-        if index == 0 and options.intro and _repeats_title(block.text, article.title):
-            continue
+    for block in article.blocks:
+        said_in_intro = options.intro and block.kind is BlockKind.HEADING
+        if said_in_intro and _repeats_title(block.text, article.title):
+            continue  # the page's <h1>
         drafts.append((SegmentKind(block.kind.value), narrator.sentences(block.text)))
     if options.outro:
         drafts.append((SegmentKind.OUTRO, narrator.sentences(_outro(article, options))))
@@ -137,8 +140,12 @@ def _shipped(language: str) -> Lexicon:
 
 
 def _repeats_title(text: str, title: str) -> bool:
-    """Extractors often keep the page's <h1>; the intro already says it."""
-    return clean(text).casefold() == clean(title).casefold() != ""
+    """The page's <h1> is the title, which the intro has already said."""
+    return _squashed(text) == _squashed(title) != ""
+
+
+def _squashed(text: str) -> str:
+    return _NON_WORD.sub("", clean(text)).casefold()
 
 
 # ── sentences as spoken ───────────────────────────────────────────────────────
@@ -313,7 +320,7 @@ def _intro(article: Article, options: ScriptOptions) -> list[str]:
     elif site or date:
         wording = phrases.published_by if site else phrases.published_on
         lines.append(wording.format(site=site, date=date))
-    return lines
+    return [_DOUBLE_STOP.sub(".", line) for line in lines]  # "By Jane Doe Jr.."
 
 
 def _outro(article: Article, options: ScriptOptions) -> str:
@@ -327,7 +334,7 @@ def _outro(article: Article, options: ScriptOptions) -> str:
         line += phrases.outro_byline.format(byline=values["byline"])
     if values["site"]:
         line += phrases.outro_site.format(site=values["site"])
-    return line + "."
+    return _with_stop(line)
 
 
 def _with_stop(line: str) -> str:

@@ -1,0 +1,284 @@
+"""How page structure becomes what a listener hears: tables, preformatted text, loose
+text, hidden elements, cards in lists, and the sections after the article."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from listen.extract import extract_article
+from listen.metadata import split_names
+from listen.models import Article, BlockKind, Page
+
+PROSE = (
+    "The harbour board met on Tuesday evening to settle the question of the old ferry, "
+    "which has carried passengers across the bay since the spring of 1961. "
+)
+
+
+def _article(body: str, head: str = "") -> Article:
+    html = f"<html><head>{head}</head><body><article>{body}</article></body></html>"
+    return extract_article(Page(html, "test.html", None, datetime.now(timezone.utc), "utf-8"))
+
+
+def _texts(article: Article) -> list[str]:
+    return [block.text for block in article.blocks]
+
+
+def _reasons(article: Article) -> dict[str, str]:
+    return {d.text: d.reason for d in article.dropped}
+
+
+FILM_TABLE = """
+<table class="wikitable sortable">
+<tr><th scope="col">Film</th><th scope="col">Year</th><th scope="col">Description</th></tr>
+<tr><th><i><a href="/wiki/A">Second Tuesday</a></i>
+  </th><td>1987 </td><td>A postman relives one rainy Tuesday until he delivers the letter he
+  lost.<sup class="reference"><a href="#cite_note-2">[2]</a></sup></td></tr>
+<tr><th><i><a href="/wiki/B">The Long Noon</a></i></th><td>2004</td><td>Two rival chefs repeat
+  the same lunch service and slowly learn to cook together.</td></tr>
+<tr><th><i><a href="/wiki/C">Tide Clock</a></i></th><td>2019</td><td>A lighthouse keeper
+  wakes to the same storm every morning, and the sea keeps a secret.</td></tr>
+</table>
+"""
+
+
+def test_a_table_of_described_things_is_read_row_by_row() -> None:
+    article = _article(f"<p>{PROSE * 2}</p>{FILM_TABLE}<p>{PROSE}</p>")
+    texts = _texts(article)
+    assert (
+        "Second Tuesday. 1987. A postman relives one rainy Tuesday until he delivers the "
+        "letter he lost." in texts
+    )
+    assert any(t.startswith("The Long Noon. 2004. Two rival chefs") for t in texts)
+    assert any(t.startswith("Tide Clock. 2019. A lighthouse keeper") for t in texts)
+    assert not any("Description" in t or "[2]" in t for t in texts)
+
+
+def test_a_table_of_figures_is_left_out_with_a_reason() -> None:
+    figures = "".join(
+        f"<tr><td>{year}</td><td>{riders:,}</td><td>{share}%</td></tr>"
+        for year, riders, share in ((2021, 41200, 12.5), (2022, 52800, 14.1), (2023, 60150, 15.9))
+    )
+    table = f"<table><tr><th>Year</th><th>Riders</th><th>Share</th></tr>{figures}</table>"
+    article = _article(f"<p>{PROSE * 2}</p>{table}<p>{PROSE}</p>")
+    assert not any("52,800" in t for t in _texts(article))
+    assert any("52,800" in text and reason == "table" for text, reason in _reasons(article).items())
+
+
+def test_a_layout_table_is_read_as_its_paragraphs() -> None:
+    cell = f"<h2>The vote</h2><p>{PROSE}</p><p>{PROSE[:60]} again.</p>"
+    layout = f"<table><tr><td>{cell}</td></tr></table>"
+    article = _article(f"<p>{PROSE}</p>{layout}")
+    assert [b.kind for b in article.blocks][:2] == [BlockKind.PARAGRAPH, BlockKind.HEADING]
+    assert "The vote" in _texts(article)
+
+
+RFC_PAGE = """Internet-Draft          Tidal Sync Protocol              August 2026
+
+
+1.  Introduction
+
+   This document describes a protocol by which small boats report their
+   position to a harbour office, so that the office can plan berths and
+   warn skippers of weather, without a permanent connection.
+
+   A client sends a request like this:
+
+      GET /berths/v1/free HTTP/1.1
+      Host: harbour.example
+      Accept: application/json
+      Authorization: Bearer 8f1c2e9a
+
+   and the office answers:
+
+      HTTP/1.1 200 OK
+      Content-Type: application/json
+      Cache-Control: max-age=600
+
+      {"berths": [{"id": "A4", "length_m": 12, "depth_m": 2.5},
+                  {"id": "B1", "length_m": 9, "depth_m": 1.8},
+                  {"id": "C7", "length_m": 15, "depth_m": 3.1}],
+       "valid_until": "2026-08-14T18:00:00Z", "office": "north quay"}
+
+   The office answers with the berths that are free, and the client keeps
+   the answer for as long as the office says it may.
+
+
+
+Ashworth                 Expires March 2, 2027                  [Page 2]
+\f
+"""
+
+
+def test_a_plain_text_document_is_read_without_its_page_furniture_or_examples() -> None:
+    pages = "".join(f"<pre>{RFC_PAGE}</pre>" for _ in range(3))
+    article = _article(pages, head="<title>Tidal Sync Protocol</title>")
+    text = "\n".join(_texts(article))
+    assert "This document describes a protocol by which small boats report their position" in text
+    assert "The office answers with the berths that are free" in text
+    for furniture in ("[Page 2]", "Expires March", "Internet-Draft", "GET /berths", "Host:",
+                      "length_m"):
+        assert furniture not in text, furniture
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "$ pip install tidal\nCollecting tidal\nInstalling collected packages: tidal\n"
+        "Successfully installed tidal, the harbour client for small boats\n" * 6,
+        "# Keep the berths that are free, and sort them by the length of the boat.\n"
+        "free = [b for b in berths if b.free]\nfree.sort(key=lambda b: b.length)\n" * 6,
+    ],
+)
+def test_a_code_listing_in_an_article_is_left_out(listing: str) -> None:
+    article = _article(f"<p>{PROSE * 2}</p><pre>{listing}</pre><p>{PROSE}</p>")
+    assert not any("tidal" in t or "free.sort" in t for t in _texts(article))
+    assert "code" in _reasons(article).values()
+
+
+def test_text_beside_a_figure_is_a_paragraph_of_its_own() -> None:
+    # As on yahoo.com: the paragraph is only the tail of the figure's frame.
+    body = (
+        f"<div class='body'><p>{PROSE}</p><p><span class='embed'></span></p>"
+        "<div class='fig-frame'><span><div class='figure'><figure><img src='a.jpg'></figure>"
+        "<p class='legend'>Ferry at dusk</p></div></span></div>The board will vote again in "
+        "March, after the engineers have reported on the state of the hull and the "
+        f"<a href='/e'>two engines</a>. Nobody expects a quick answer.<p>{PROSE}</p></div>"
+    )
+    texts = _texts(_article(body))
+    assert (
+        "The board will vote again in March, after the engineers have reported on the state "
+        "of the hull and the two engines. Nobody expects a quick answer." in texts
+    )
+    assert not any("Ferry at dusk" in t for t in texts)
+
+
+@pytest.mark.parametrize("style", ["display:none", "visibility: hidden;", "DISPLAY: NONE"])
+def test_text_hidden_by_an_inline_style_is_not_read(style: str) -> None:
+    article = _article(f"<p>{PROSE}</p><div style='{style}'><p>Secret draft text for editors "
+                       f"only, which no reader ever sees on the page.</p></div><p>{PROSE}</p>")
+    assert not any("Secret draft" in t for t in _texts(article))
+    assert "hidden" in _reasons(article).values()
+
+
+def test_a_card_in_a_list_gives_its_heading_and_text_apart() -> None:
+    cards = "".join(
+        f"<li><h2>{name}</h2><p>{name} lets you {verb} every page of a long article in "
+        f"seconds.</p></li>"
+        for name, verb in (("Inspector", "examine"), ("Console", "query"), ("Debugger", "pause"))
+    )
+    article = _article(f"<p>{PROSE}</p><ul>{cards}</ul>")
+    pairs = [(b.kind, b.text) for b in article.blocks]
+    assert (BlockKind.HEADING, "Inspector") in pairs
+    assert (BlockKind.LIST_ITEM, "Inspector lets you examine every page of a long article in "
+            "seconds.") in pairs
+    assert not any("InspectorInspector" in t for _, t in pairs)
+
+
+@pytest.mark.parametrize("heading", ["See also", "External links", "Further reading"])
+def test_see_also_and_link_sections_are_left_out(heading: str) -> None:
+    body = (
+        f"<p>{PROSE * 2}</p><h2>Ferries</h2><p>{PROSE}</p><h2>{heading}</h2><ul>"
+        "<li><a href='/a'>Chain ferry</a>, a ferry that is pulled across the water along a "
+        "chain fixed to both banks</li>"
+        "<li><a href='/b'>Harbour board</a>, the body that runs a port and its moorings on "
+        "behalf of the town</li></ul>"
+    )
+    article = _article(body)
+    assert not any("Chain ferry" in t or t == heading for t in _texts(article))
+    assert _reasons(article)[heading] == "related"
+
+
+def test_a_wiki_thumbnail_caption_is_left_out() -> None:
+    caption = (
+        "<div class='thumb tright'><div class='thumbinner' style='width:222px;'>"
+        "<a href='/wiki/File:F.jpg' class='image'><img src='f.jpg' width='220'></a>"
+        "<div class='thumbcaption'><div class='magnify'><a href='/wiki/File:F.jpg'></a></div>"
+        "The ferry <i>Bayside</i> at its berth in 1962, two years after her launch at the "
+        "Dunmore yard</div></div></div>"
+    )
+    article = _article(f"<p>{PROSE}</p>{caption}<p>{PROSE} More.</p>")
+    assert not any("at its berth" in t for t in _texts(article))
+    assert "caption" in _reasons(article).values()
+
+
+def test_a_comment_inside_the_article_does_not_cut_it_short() -> None:
+    paragraphs = "".join(
+        f"<p>{PROSE}Part {n} of the story.</p><!-- ad slot {n} -->" for n in range(4)
+    )
+    assert len(_texts(_article(paragraphs))) == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Kooman, F.", ["F. Kooman"]),
+        ("Jong, Michiel de", ["Michiel de Jong"]),
+        ("Doe, J. R.", ["J. R. Doe"]),
+        ("Ana Ruiz, Tom Ng", ["Ana Ruiz", "Tom Ng"]),
+        ("Reuters, AP", ["Reuters", "AP"]),
+        ("By Ana Ruiz and Tom Ng", ["Ana Ruiz", "Tom Ng"]),
+    ],
+)
+def test_author_names_in_library_order_are_turned_around(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+def test_a_plain_text_document_has_its_section_titles_as_headings() -> None:
+    from listen.load import load_page
+
+    fixture = str(Path(__file__).parent / "fixtures" / "plaintext-rfc.html")
+    article = extract_article(load_page(fixture))
+    headings = [(b.level, b.text) for b in article.blocks if b.kind is BlockKind.HEADING]
+    assert headings[:3] == [(2, "Abstract"), (2, "Status of This Memo"), (2, "1. Introduction")]
+    assert (2, "4. Security Considerations") in headings
+    assert {"page-furniture", "preformatted"} <= set(_reasons(article).values())
+
+
+def test_a_heading_left_with_nothing_under_it_is_not_read() -> None:
+    figures = "".join(f"<tr><td>{n}</td><td>{n * 7}</td></tr>" for n in range(2018, 2024))
+    body = (
+        f"<h2>The vote</h2><p>{PROSE}</p><h3>Results by year</h3><table>{figures}</table>"
+        f"<h2>What comes next</h2><p>{PROSE} Again.</p><h2>Downloads</h2>"
+    )
+    article = _article(body)
+    headings = [b.text for b in article.blocks if b.kind is BlockKind.HEADING]
+    assert headings == ["The vote", "What comes next"]
+    assert _reasons(article)["Results by year"] == "empty-section"
+
+
+def test_a_section_heading_that_opens_the_article_is_kept() -> None:
+    body = (
+        "<div class='page'><h2>Abstract</h2><p>This note describes how the harbour board "
+        "counts passengers, and why the count changed in 2024.</p>"
+        f"<h2>Method</h2><p>{PROSE}</p><p>{PROSE} Twice.</p></div>"
+    )
+    assert _texts(_article(body))[0] == "Abstract"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "site"),
+    [
+        # Wikipedia: JSON-LD "headline" is a description, og:title ends with the site.
+        ('<meta property="og:title" content="List of ferries - Wikipedia">'
+         '<script type="application/ld+json">{"@type": "Article", "headline": "Wikimedia list '
+         'article", "publisher": {"name": "Wikimedia Foundation, Inc."}}</script>',
+         "List of ferries", "List of ferries", "Wikipedia"),
+        # A logo in the <h1> is not the title; it names the site.
+        ('<meta property="og:title" content="Ferry returns | The Courier">',
+         "The Courier", "Ferry returns", "The Courier"),
+        ('<meta property="og:title" content="Ferry returns">'
+         '<meta property="og:site_name" content="The Courier">',
+         "Ferry returns", "Ferry returns", "The Courier"),
+        ('<meta name="DC.Title" content="Tidal Sync Protocol">'
+         "<title>draft-ashworth-tidal-00 - Tidal Sync Protocol</title>",
+         "", "Tidal Sync Protocol", None),
+    ],
+)
+def test_title_and_site_name(head: str, h1: str, title: str, site: str | None) -> None:
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    article = _article(f"{heading}<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    assert (article.title, article.site) == (title, site)
