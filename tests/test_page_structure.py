@@ -282,3 +282,19 @@ def test_title_and_site_name(head: str, h1: str, title: str, site: str | None) -
     heading = f"<h1>{h1}</h1>" if h1 else ""
     article = _article(f"{heading}<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert (article.title, article.site) == (title, site)
+
+
+def test_what_the_extractor_judged_outside_the_article_is_listed() -> None:
+    links = "".join(
+        f"<li><a href='/s{n}'>Council approves the new marina plan, part {n}</a></li>"
+        for n in range(6)
+    )
+    html = (
+        "<html><body><div class='col-main'><article>"
+        + "".join(f"<p>{PROSE}Paragraph {n}.</p>" for n in range(5))
+        + f"</article></div><div class='col-right'><h3>Elsewhere</h3><ul>{links}</ul></div>"
+        "</body></html>"
+    )
+    article = extract_article(Page(html, "t.html", None, datetime.now(timezone.utc), "utf-8"))
+    assert not any("marina plan" in t for t in _texts(article))
+    assert _reasons(article)["Council approves the new marina plan, part 3"] == "outside-article"

@@ -69,7 +69,8 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     # A site rule's kept body is cleaned like a whole page: its share bars, ads and
     # footnote markers are still page furniture.
     dropped += clean_tree(body if body is not None else tree, keep_captions=keep_captions)
-    blocks = _main_blocks(tree, body)
+    blocks, outside = _main_blocks(tree, body)
+    dropped += outside
     title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
     blocks, polished = blocklib.polish(blocks, authors=meta.authors)
     dropped += polished
@@ -89,10 +90,13 @@ def _parse(html: str, source: str) -> HtmlElement:
     return root
 
 
-def _main_blocks(tree: HtmlElement, body: HtmlElement | None) -> list[Block]:
-    """The body a site rule kept, else trafilatura's choice, else every paragraph."""
+def _main_blocks(
+    tree: HtmlElement, body: HtmlElement | None
+) -> tuple[list[Block], list[Dropped]]:
+    """The body a site rule kept, else trafilatura's choice, else every paragraph; and
+    the blocks of the page that trafilatura judged to lie outside the article."""
     if body is not None:
-        return _nonempty(blocklib.from_html(body))
+        return _nonempty(blocklib.from_html(body)), []
     xml = trafilatura.extract(
         tree,
         output_format="xml",
@@ -106,9 +110,13 @@ def _main_blocks(tree: HtmlElement, body: HtmlElement | None) -> list[Block]:
     )
     found = _nonempty(blocklib.from_xml(xml)) if xml else []
     document = _nonempty(blocklib.from_html(tree))
-    if found:
-        return blocklib.restore_gaps(found, document)
-    return document or _body_text(tree)
+    if not found:
+        return document or _body_text(tree), []
+    blocks = blocklib.restore_gaps(found, document)
+    kept = {b.text[:60].lower() for b in blocks}  # as restore_gaps matches blocks
+    outside = [Dropped(b.text[:300], "outside-article") for b in document
+               if b.text[:60].lower() not in kept]
+    return blocks, outside
 
 
 def _body_text(tree: HtmlElement) -> list[Block]:
