@@ -241,9 +241,9 @@ def test_loose_text_prose_pre_and_quoted_lists() -> None:
     ],
 )
 def test_preformatted_prose_is_told_from_code(pre: str, prose: bool) -> None:
-    from listen.cleanup import _is_prose
+    from listen.cleanup import _read_preformatted
 
-    assert _is_prose(pre) is prose
+    assert (_read_preformatted(pre) is not None) is prose
 
 
 def test_math_source_is_not_read_out() -> None:

@@ -213,18 +213,30 @@ def test_a_comment_inside_the_article_does_not_cut_it_short() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "names"),
+    ("raw", "library", "names"),
     [
-        ("Kooman, F.", ["F. Kooman"]),
-        ("Jong, Michiel de", ["Michiel de Jong"]),
-        ("Doe, J. R.", ["J. R. Doe"]),
-        ("Ana Ruiz, Tom Ng", ["Ana Ruiz", "Tom Ng"]),
-        ("Reuters, AP", ["Reuters", "AP"]),
-        ("By Ana Ruiz and Tom Ng", ["Ana Ruiz", "Tom Ng"]),
+        ("Kooman, F.", True, ["F. Kooman"]),
+        ("Jong, Michiel de", True, ["Michiel de Jong"]),
+        ("Doe, J. R.", True, ["J. R. Doe"]),
+        ("Smith, Jones and Brown", True, ["Smith", "Jones", "Brown"]),
+        ("Ana Ruiz, Tom Ng", False, ["Ana Ruiz", "Tom Ng"]),
+        ("Staff, Reuters", False, ["Staff", "Reuters"]),
+        ("AP, Reuters", False, ["AP", "Reuters"]),
+        ("By Ana Ruiz and Tom Ng", False, ["Ana Ruiz", "Tom Ng"]),
     ],
 )
-def test_author_names_in_library_order_are_turned_around(raw: str, names: list[str]) -> None:
-    assert split_names(raw) == names
+def test_author_names_in_library_order_are_turned_around(
+    raw: str, library: bool, names: list[str]
+) -> None:
+    assert split_names(raw, surname_first=library) == names
+
+
+def test_dublin_core_names_are_read_in_library_order() -> None:
+    head = '<meta name="DC.Creator" content="Kooman, F."><meta name="author" content="">'
+    assert _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == ("F. Kooman",)
+    head = '<meta name="author" content="Staff, Reuters">'
+    assert _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == (
+        "Staff", "Reuters")
 
 
 def test_a_plain_text_document_has_its_section_titles_as_headings() -> None:
@@ -267,9 +279,14 @@ def test_a_section_heading_that_opens_the_article_is_kept() -> None:
          '<script type="application/ld+json">{"@type": "Article", "headline": "Wikimedia list '
          'article", "publisher": {"name": "Wikimedia Foundation, Inc."}}</script>',
          "List of ferries", "List of ferries", "Wikipedia"),
-        # A logo in the <h1> is not the title; it names the site.
+        # "Title | <h1>": the <h1> may be a logo or the title; no site name is guessed.
         ('<meta property="og:title" content="Ferry returns | The Courier">',
-         "The Courier", "Ferry returns", "The Courier"),
+         "The Courier", "Ferry returns | The Courier", None),
+        ("<title>Ars Technica | Why the sky is blue</title>",
+         "Why the sky is blue", "Why the sky is blue", None),
+        # The <h1> runs words together across a <br>; the tag's words are kept.
+        ('<meta property="og:title" content="Why the sky is blue">',
+         "Why the sky<br>is blue", "Why the sky is blue", None),
         ('<meta property="og:title" content="Ferry returns">'
          '<meta property="og:site_name" content="The Courier">',
          "Ferry returns", "Ferry returns", "The Courier"),
@@ -298,3 +315,99 @@ def test_what_the_extractor_judged_outside_the_article_is_listed() -> None:
     article = extract_article(Page(html, "t.html", None, datetime.now(timezone.utc), "utf-8"))
     assert not any("marina plan" in t for t in _texts(article))
     assert _reasons(article)["Council approves the new marina plan, part 3"] == "outside-article"
+
+
+def test_a_table_with_paragraphs_in_its_cells_is_read_once_per_row() -> None:
+    rows = "".join(
+        f"<tr><td><p>{symptom}</p></td><td><p>{cause}</p></td></tr>"
+        for symptom, cause in (
+            ("The departure board shows no trains at all", "The feed from the signal box stopped"),
+            ("Every train is shown as late by an hour", "The clock on the server is wrong"),
+            ("Platform numbers change every few minutes", "Two planners edit the same plan"),
+        )
+    )
+    table = f"<table><thead><tr><th>Symptom</th><th>Cause</th></tr></thead>{rows}</table>"
+    texts = _texts(_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}<p>{PROSE} End.</p>"))
+    row = "The departure board shows no trains at all. The feed from the signal box stopped"
+    assert texts.count(row) == 1
+    assert sum("signal box" in t for t in texts) == 1
+
+
+def test_a_formula_kept_for_screen_readers_is_read() -> None:
+    formula = (
+        "<span class='mwe-math-element'><span class='mwe-math-mathml-inline "
+        "mwe-math-mathml-a11y' style='display: none;'><math><mi>A</mi><mi>H</mi></math></span>"
+        "<img alt='A^H' src='f.svg'></span>"
+    )
+    text = "\n".join(_texts(_article(
+        f"<p>The conjugate transpose of a matrix {formula} is defined for every complex "
+        f"matrix, square or not.</p><p>{PROSE}</p>"
+    )))
+    assert "of a matrix A H is defined" in text
+
+
+@pytest.mark.parametrize("style", ["display:none", "visibility:hidden"])
+def test_a_page_hidden_until_its_scripts_run_is_still_read(style: str) -> None:
+    html = f"<html><body style='{style}'><article><p>{PROSE}</p><p>{PROSE} More.</p></article>"
+    page = Page(html + "</body></html>", "t.html", None, datetime.now(timezone.utc), "utf-8")
+    assert _texts(extract_article(page))[0].startswith("The harbour board met")
+
+
+def test_inline_code_in_a_list_item_with_a_nested_list_stays_in_its_sentence() -> None:
+    items = (
+        "<li>Run <code>make install</code> to build the whole project and copy it into "
+        "place.<ul><li>It needs a C compiler and about two minutes on a laptop.</li></ul></li>"
+        "<li>Then start the server and open the page it prints in any browser.</li>"
+    )
+    texts = _texts(_article(f"<p>{PROSE}</p><ul>{items}</ul><p>{PROSE} More.</p>"))
+    assert "Run make install to build the whole project and copy it into place." in texts
+    assert sum("make install" in t for t in texts) == 1
+    assert "It needs a C compiler and about two minutes on a laptop." in texts
+
+
+@pytest.mark.parametrize(
+    "line", ["Jump to navigation Jump to search", "Skip to main content", "Next page: Security>>"]
+)
+def test_skip_links_and_page_turns_are_not_read(line: str) -> None:
+    body = f"<div class='wrap'><p>{PROSE}</p>{line}<p>{PROSE} More.</p></div>"
+    article = _article(body)
+    assert line not in _texts(article)
+    assert _reasons(article)[line] == "navigation"
+
+
+def test_a_commented_shell_snippet_is_not_read_as_prose() -> None:
+    snippet = (
+        "# Install the tools first, then run them once.\n"
+        "curl -sSL https://example.com/install.sh | sh\n"
+    )
+    article = _article(f"<p>{PROSE}</p><pre>{snippet * 6}</pre><p>{PROSE} More.</p>")
+    assert not any("curl" in t or "Install the tools" in t for t in _texts(article))
+
+
+def test_headings_left_empty_in_turn_are_all_dropped() -> None:
+    from listen.blocks import polish
+    from listen.models import Block
+
+    blocks = [
+        Block(BlockKind.HEADING, "The vote", 2),
+        Block(BlockKind.PARAGRAPH, PROSE.strip()),
+        Block(BlockKind.HEADING, "Gallery", 2),
+        Block(BlockKind.HEADING, "Photos", 3),
+    ]
+    kept, dropped = polish(blocks, authors=())
+    assert [b.text for b in kept] == ["The vote", PROSE.strip()]
+    assert {(d.text, d.reason) for d in dropped} == {
+        ("Gallery", "empty-section"), ("Photos", "empty-section")}
+
+
+def test_a_cell_spanning_rows_is_read_in_each_of_them() -> None:
+    table = """<table><tr><th>Film</th><th>Year</th><th>Description</th></tr>
+    <tr><th rowspan="2">Second Tuesday</th><td>1987</td><td>A postman relives one rainy
+    Tuesday until he delivers the letter he lost.</td></tr>
+    <tr><td>1994</td><td>The remake moves the story to a lighthouse on a stormy coast.</td></tr>
+    <tr><th>Tide Clock</th><td>2019</td><td>A keeper wakes to the same storm every day.</td></tr>
+    </table>"""
+    texts = _texts(_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}"))
+    remake = "Second Tuesday. 1994. The remake moves the story to a lighthouse on a stormy coast."
+    assert remake in texts
+    assert any(t.startswith("Tide Clock. 2019. A keeper") for t in texts)

@@ -101,7 +101,7 @@ def _xml_blocks(parent: etree._Element) -> Iterator[Block]:
 
 
 # Inline markup trafilatura may leave between blocks; anything else starts a block.
-_XML_INLINE = {"hi", "ref", "span", "lb", "del"}
+_XML_INLINE = {"hi", "ref", "span", "lb", "del", "code"}  # a listing's <pre> is gone by now
 
 
 def _loose_paragraph(pieces: list[str]) -> Iterator[Block]:
@@ -184,7 +184,7 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
     keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
     seen = Counter(_key(b.text) for b in document)
     have = {_key(b.text) for b in extracted}
-    result: list[Block] = _headings_before(keys.get(_key(extracted[0].text), -1), document, have)
+    result: list[Block] = []
     last = -1
     for block in extracted:
         here = keys.get(_key(block.text), -1)
@@ -197,20 +197,6 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
         last = max(last, here)
         result.append(block)
     return result
-
-
-def _headings_before(first: int, document: list[Block], have: set[str]) -> list[Block]:
-    """The section heading, or two, right above the first extracted block, which
-    trafilatura drops when the section opens the article ("Abstract")."""
-    start = first
-    while start > 0 and first - start < 2 and _section_heading(document[start - 1]):
-        start -= 1
-    return [b for b in document[start:first] if _key(b.text) not in have] if first > 0 else []
-
-
-def _section_heading(block: Block) -> bool:
-    """A section's heading; not an ``<h1>``, which is the page's title or its name."""
-    return block.kind is BlockKind.HEADING and block.level > 1
 
 
 def _sentence_like(block: Block) -> bool:
@@ -320,6 +306,14 @@ def _drop_empty_headings(blocks: list[Block], dropped: list[Dropped]) -> list[Bl
     rank. (A heading followed by one of its own rank may introduce a row of cards.)"""
     if all(block.kind is BlockKind.HEADING for block in blocks):
         return blocks
+    while True:  # "Gallery" over an emptied "Photos" is empty in its turn
+        kept = _without_empty_headings(blocks, dropped)
+        if len(kept) == len(blocks):
+            return kept
+        blocks = kept
+
+
+def _without_empty_headings(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None

@@ -2,13 +2,20 @@
 
 One top-down walk over the lxml tree drops, and records with a reason, what a
 listener should not hear: navigation, share bars, related teasers, newsletter
-boxes, ads, comments, cookie notices, bylines, captions, player labels, footnote
-markers and lists, tables, code and embeds. Elements are judged by tag, by their
-``class``/``id``/``role`` and by short text such as "Advertisement".
+boxes, ads, comments, cookie notices, bylines, captions, player labels, hidden
+text, galleries and charts, footnote markers and lists, tables of figures, code
+and embeds. Elements are judged by tag, by their ``class``/``id``/``role`` and by
+short text such as "Advertisement".
+
+What stays is made readable on the way: a table of described things becomes one
+paragraph a row, preformatted prose becomes paragraphs (and, in a plain-text
+document, headings), a MathML formula becomes its symbols, and text lying loose
+beside blocks becomes a paragraph of its own.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 
@@ -18,12 +25,19 @@ from listen import patterns
 from listen.models import Dropped
 
 
-def clean_tree(root: HtmlElement, *, keep_captions: bool = False) -> list[Dropped]:
-    """Drop furniture from ``root`` in place; return what was dropped and why."""
+def clean_tree(
+    root: HtmlElement, *, keep_captions: bool = False, plain: bool = False
+) -> list[Dropped]:
+    """Drop furniture from ``root`` in place; return what was dropped and why.
+
+    ``plain`` is for a plain-text document (``is_plain_text_document``): its ``<pre>``
+    pages become headings and paragraphs.
+    """
     for element in list(root.iter(*patterns.SILENT_TAGS)):
         element.drop_tree()
+    _wrap_loose_text(root)  # first, so that a loose "Skip to content" is judged too
+    _formulas_as_text(root)
     page_text = _text(root)
-    plain = _is_plain_text_document(root, len(page_text))
     dropped: list[Dropped] = []
     for element in _walk(root):
         if element.tag == "pre":
@@ -36,8 +50,27 @@ def clean_tree(root: HtmlElement, *, keep_captions: bool = False) -> list[Droppe
         if text:
             dropped.append(Dropped(text[:300], reason))
         element.drop_tree()  # keeps the tail text, which belongs to the parent
-    _wrap_loose_text(root)
     return dropped
+
+
+def _formulas_as_text(root: HtmlElement) -> None:
+    """Make each MathML formula a span of its symbols set apart (``A H``, not ``AH``).
+
+    A screen reader speaks the MathML, which MediaWiki hides from the eye with
+    ``display: none`` beside a picture of the formula; trafilatura drops ``<math>``.
+    """
+    for formula in list(root.iter("math")):
+        symbols = [" ".join(t.itertext()) for t in formula.iter("mi", "mn", "mo", "ms", "mtext")]
+        for wrapper in formula.iterancestors():
+            if wrapper.tag not in patterns.INLINE_TAGS:
+                break
+            if patterns.HIDDEN_STYLE.search(wrapper.get("style") or ""):
+                del wrapper.attrib["style"]
+        tail = formula.tail
+        formula.clear()
+        formula.tag = "span"
+        formula.text = " ".join(" ".join(symbols).split())
+        formula.tail = tail
 
 
 def _wrap_loose_text(root: HtmlElement) -> None:
@@ -93,7 +126,7 @@ def _append_run(container: HtmlElement, run: list[HtmlElement | str]) -> None:
                 target[-1].tail = (target[-1].tail or "") + item
             else:
                 target.text = (target.text or "") + item
-        elif has_text:
+        else:
             target.append(item)
     if has_text:
         container.append(target)
@@ -137,11 +170,19 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
 
 
 def _is_hidden(element: HtmlElement) -> bool:
-    """Hidden by an attribute or an inline style: a browser shows none of it."""
+    """Hidden by an attribute or an inline style: a browser shows none of it.
+
+    Not the page's frame (``<body style="display:none">`` until a script has run).
+    (A formula kept for screen readers is no longer hidden: see ``_formulas_as_text``.)
+    """
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = element.get("style")
-    return bool(style) and patterns.HIDDEN_STYLE.search(style) is not None
+    return (
+        bool(style)
+        and patterns.HIDDEN_STYLE.search(style) is not None
+        and element.tag not in patterns.NEVER_BY_CLASS
+    )
 
 
 def _attribute_reason(element: HtmlElement, body_size: int) -> str | None:
@@ -196,8 +237,10 @@ def _keep_as_paragraph(caption: HtmlElement) -> str | None:
     return None
 
 
-def _is_plain_text_document(root: HtmlElement, page_size: int) -> bool:
-    """Most of the page is preformatted text: a plain-text RFC, mail or README."""
+def is_plain_text_document(root: HtmlElement) -> bool:
+    """Most of the page's text is preformatted: a plain-text RFC, mail or README."""
+    silent = sum(len(_text(element)) for element in root.iter(*patterns.SILENT_TAGS))
+    page_size = len(_text(root)) - silent
     in_pre = sum(len(_text(pre)) for pre in root.iter("pre"))
     return page_size > 0 and in_pre >= 0.5 * page_size
 
@@ -221,11 +264,6 @@ def _read_pre(pre: HtmlElement, plain: bool, dropped: list[Dropped]) -> str | No
     return None
 
 
-def _is_prose(text: str) -> bool:
-    """True for preformatted prose (a letter, a plain-text RFC), not a code listing."""
-    return _read_preformatted(text) is not None
-
-
 def _read_preformatted(
     text: str, *, plain: bool = False
 ) -> tuple[list[tuple[str, str]], list[Dropped]] | None:
@@ -239,12 +277,11 @@ def _read_preformatted(
     address blocks between them are left out. Page headers and footers
     (``[Page 3]``) and contents lines with dot leaders go.
     """
+    lines = text.replace("\f", "\n").split("\n")
     left_out = [
-        Dropped(" ".join(line.split()), "page-furniture")
-        for line in patterns.PAGE_FURNITURE.findall(text)
-        if line.strip()
+        Dropped(" ".join(line.split()), "page-furniture") for line in lines if _is_furniture(line)
     ]
-    text = patterns.PAGE_FURNITURE.sub("", text)
+    text = "\n".join(line for line in lines if not _is_furniture(line))
     chunks = [chunk for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
     blocks: list[tuple[str, str]] = []
     prose_words = 0
@@ -262,6 +299,16 @@ def _read_preformatted(
     if not plain and prose_words < 0.6 * len(patterns.WORD.findall(text)):
         return None
     return blocks, left_out
+
+
+def _is_furniture(line: str) -> bool:
+    """A running head or foot ("[Page 3]"), or a contents line ("2. Terms ......... 4")."""
+    line = line.rstrip()
+    if patterns.RUNNING_HEAD.match(line) or patterns.PAGE_FOOT.search(line):
+        return True
+    number = patterns.PAGE_NUMBER.search(line)
+    leader = line[: number.start()].rstrip() if number else ""
+    return leader.endswith((".....", ". . ."))
 
 
 def _is_title_line(chunk: str) -> bool:
@@ -287,22 +334,29 @@ def _heading_tag(title: str) -> str:
 
 
 def _is_prose_chunk(chunk: str) -> bool:
-    """Most lines are runs of words with hardly a bracket or operator, and the block
-    reads as sentences: a full stop, and commas or stops often enough."""
-    lines = [line for line in chunk.splitlines() if line.strip()]
+    """More of its lines are runs of words than look like code (brackets, operators,
+    comments, columns), and the block reads as sentences: a full stop, and commas or
+    stops often enough. (The short last line of a wrapped paragraph counts as neither.)"""
+    lines = [line.strip() for line in chunk.splitlines() if line.strip()]
     words = patterns.WORD.findall(chunk)
-    if not words or patterns.PROMPT.search(chunk):
-        return False  # nothing to say, or a shell or REPL session
+    if not words or patterns.PROMPT.search(chunk) or not patterns.FULL_STOP.search(chunk):
+        return False  # nothing to say, a shell or REPL session, or no sentence
+    codeish = sum(1 for line in lines if _looks_like_code(line))
     wordy = sum(
-        1
-        for line in lines
-        if len(patterns.WORD.findall(line)) >= 3
-        and len(patterns.CODE_SYMBOL.findall(line)) <= 2
-        and not patterns.COLUMNS.search(line.strip())
+        1 for line in lines if not _looks_like_code(line) and len(patterns.WORD.findall(line)) >= 3
     )
-    if wordy * 2 < len(lines) or not patterns.FULL_STOP.search(chunk):
+    if wordy <= codeish:
         return False
     return len(patterns.SENTENCE_PUNCTUATION.findall(chunk)) * 50 >= len(words)
+
+
+def _looks_like_code(line: str) -> bool:
+    """Brackets and operators outnumber half its words, or it is a comment or columns."""
+    return (
+        len(patterns.CODE_SYMBOL.findall(line)) > max(2, len(patterns.WORD.findall(line)) // 2)
+        or bool(patterns.COLUMNS.search(line))
+        or line.startswith(("#", "//", "--"))  # a comment in a listing
+    )
 
 
 def _repeated(element: HtmlElement, page_text: str) -> bool:
@@ -369,6 +423,7 @@ def _is_wordy(row: HtmlElement) -> bool:
 
 def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
     """Each body row a paragraph, its cells run on with a full stop between them."""
+    _repeat_spanned_cells(rows)
     for row in rows:
         if _is_header_row(row):
             row.drop_tree()
@@ -378,6 +433,10 @@ def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
         for cell in _cells(row):
             if cell not in cells:
                 cell.drop_tree()
+        for cell in cells:
+            for block in list(cell.iterdescendants(*patterns.BLOCK_TAGS)):
+                block.tag = "span"  # a row is one paragraph: a cell's <p> or <div> runs on
+                block.tail = f" {block.tail or ''}"
         for index, cell in enumerate(cells):
             cell.tag = "span"
             _strip_end(cell)
@@ -388,15 +447,46 @@ def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
         part.tag = "div"
 
 
+def _repeat_spanned_cells(rows: list[HtmlElement]) -> None:
+    """Copy a cell that spans rows (``rowspan="2"``) into each row it spans, so that
+    every row, read on its own, names what it describes."""
+    pending: dict[int, tuple[HtmlElement, int]] = {}  # column → (cell, rows still to fill)
+    for row in rows:
+        cells = _cells(row)
+        column = 0
+        position = 0
+        while position < len(cells) or column in pending:
+            if column in pending:
+                cell, left = pending.pop(column)
+                duplicate = copy.deepcopy(cell)
+                duplicate.tail = None
+                if position < len(cells):
+                    cells[position].addprevious(duplicate)
+                else:
+                    row.append(duplicate)
+                if left > 1:
+                    pending[column] = (cell, left - 1)
+            else:
+                span = cells[position].get("rowspan") or "1"
+                if span.isdecimal() and 1 < int(span) <= 100:
+                    pending[column] = (cells[position], int(span) - 1)
+                position += 1
+            column += 1
+
+
 def _strip_end(element: HtmlElement) -> None:
-    """Remove the white space that ends an element, so a stop put after it sits close."""
-    last = element[-1] if len(element) else None
-    if last is None:
-        element.text = (element.text or "").rstrip()
-    elif last.tail:
-        last.tail = last.tail.rstrip()
-    elif not isinstance(last.tag, str) or not len(last):
-        last.text = (last.text or "").rstrip()
+    """Remove the white space that ends an element (at any depth: ``<i><a>Title </a>
+    </i>``), so that a stop put after it sits close."""
+    while True:
+        last = element[-1] if len(element) else None
+        if last is None:
+            element.text = (element.text or "").rstrip()
+            return
+        if (last.tail or "").strip():
+            last.tail = (last.tail or "").rstrip()
+            return
+        last.tail = None
+        element = last
 
 
 _SENTENCE_STOP = re.compile(r"[.!?:;…]$")

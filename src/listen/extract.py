@@ -23,7 +23,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from listen import blocks as blocklib
-from listen.cleanup import clean_tree
+from listen.cleanup import clean_tree, is_plain_text_document
 from listen.errors import ConfigError, ExtractError, ListenError
 from listen.metadata import Metadata, iso639_1, read_metadata
 from listen.models import Article, Block, BlockKind, Dropped, Page, SiteRule
@@ -68,8 +68,10 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
         dropped += rule_dropped
     # A site rule's kept body is cleaned like a whole page: its share bars, ads and
     # footnote markers are still page furniture.
-    dropped += clean_tree(body if body is not None else tree, keep_captions=keep_captions)
-    blocks, outside = _main_blocks(tree, body)
+    cleaned = body if body is not None else tree
+    plain = is_plain_text_document(cleaned)
+    dropped += clean_tree(cleaned, keep_captions=keep_captions, plain=plain)
+    blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)
     dropped += outside
     title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
     blocks, polished = blocklib.polish(blocks, authors=meta.authors)
@@ -93,8 +95,9 @@ def _parse(html: str, source: str) -> HtmlElement:
 def _main_blocks(
     tree: HtmlElement, body: HtmlElement | None
 ) -> tuple[list[Block], list[Dropped]]:
-    """The body a site rule kept, else trafilatura's choice, else every paragraph; and
-    the blocks of the page that trafilatura judged to lie outside the article."""
+    """The body a site rule kept (or a whole plain-text document, which trafilatura
+    would cut short), else trafilatura's choice, else every paragraph; and the blocks
+    of the page that trafilatura judged to lie outside the article."""
     if body is not None:
         return _nonempty(blocklib.from_html(body)), []
     xml = trafilatura.extract(

@@ -51,11 +51,14 @@ def read_metadata(tree: HtmlElement, page_url: str | None) -> Metadata:
     ld = _json_ld_article(tree)
     meta = _meta_tags(tree)
     site = _site(tree, ld, meta)
+    title = _title(tree, ld, meta, site)
+    if site and title and _squashed(site) == _squashed(title):
+        site = None  # a page that names itself only by its title ("Evolve: Docs | Evolve")
     base = page_url or ""
     url = _first(_canonical_link(tree), meta.get("og:url"), _text(ld.get("url")))
     image = _first(meta.get("og:image"), meta.get("twitter:image"), _image(ld.get("image")))
     return Metadata(
-        title=_title(tree, ld, meta, site),
+        title=title,
         authors=_authors(tree, ld, meta),
         date=_date(tree, ld, meta),
         site=site,
@@ -174,7 +177,11 @@ def _title(
     # The name the page shows in its <h1> wins when a tag agrees with it: Wikipedia's
     # JSON-LD "headline" is the article's short description, its og:title ends "- Wikipedia".
     agreeing = [n for n in named if n and h1 and _names_heading(n, h1)]
-    title = h1 if agreeing else _first(*named, meta.get("dc.title"), h1, doc_title)
+    if agreeing:  # the tag's own words: an <h1> may run words together across a <br>
+        title = next(p for p in (agreeing[0], _TITLE_SEPARATOR.split(agreeing[0])[0])
+                     if _squashed(p) == _squashed(h1 or ""))
+    else:
+        title = _first(*named, meta.get("dc.title"), h1, doc_title)
     return _strip_site_suffix(" ".join(title.split()), site) if title else None
 
 
@@ -192,12 +199,14 @@ def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | 
 
 
 def _title_suffix(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    """"Site" in a title "<h1> - Site"; not in "Site | <h1>" nor "Title | <h1 logo>",
+    which cannot be told apart."""
     h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
     doc_title = next((t.text_content() for t in tree.iter("title")), None)
     for title in (meta.get("og:title"), doc_title):
         parts = _TITLE_SEPARATOR.split(" ".join((title or "").split()))
-        if h1 and len(parts) == 2 and _squashed(h1) in (_squashed(parts[0]), _squashed(parts[1])):
-            return parts[1]  # "<h1> - Site", or "Title | <h1>" where the <h1> is the logo
+        if h1 and len(parts) == 2 and _squashed(parts[0]) == _squashed(h1) != "":
+            return parts[1]
     return None
 
 
@@ -227,17 +236,21 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
 
 def _authors(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
     names = _ld_people(ld.get("author"))
+    library = False  # Dublin Core and citation tags put the surname first
     if not names:
-        names = [
-            a
-            for a in (meta.get("author"), meta.get("article:author"), meta.get("dc.creator"))
-            if a and not a.startswith(("http://", "https://"))
+        tagged = [
+            (a, key in ("dc.creator", "citation_author"))
+            for key in ("author", "article:author", "dc.creator", "citation_author")
+            if (a := meta.get(key)) and not a.startswith(("http://", "https://"))
         ][:1]
+        names, library = ([tagged[0][0]], tagged[0][1]) if tagged else ([], False)
     if not names:
         names = [
             a.text_content() for a in tree.xpath('//a[@rel="author"]|//*[@itemprop="author"]')
         ][:3]
-    return tuple(dict.fromkeys(n for raw in names for n in split_names(raw)))
+    return tuple(
+        dict.fromkeys(n for raw in names for n in split_names(raw, surname_first=library))
+    )
 
 
 def _ld_people(value: Any) -> list[str]:
@@ -250,12 +263,15 @@ _SURNAME_FIRST = re.compile(
 )
 
 
-def split_names(raw: str) -> list[str]:
-    """``By Ana Ruiz and Tom Ng`` → ``["Ana Ruiz", "Tom Ng"]``."""
+_JOINER = re.compile(r"\b(and|und|et)\b|&", re.IGNORECASE)
+
+
+def split_names(raw: str, *, surname_first: bool = False) -> list[str]:
+    """``By Ana Ruiz and Tom Ng`` → ``["Ana Ruiz", "Tom Ng"]``; with ``surname_first``
+    (Dublin Core's library order), ``Kooman, F.`` → ``["F. Kooman"]``."""
     text = re.sub(r"^\s*(by|von|par|door|por)\s+", "", " ".join(raw.split()), flags=re.IGNORECASE)
-    inverted = _SURNAME_FIRST.match(text)
-    # Library style, as in Dublin Core: "Kooman, F." → "F. Kooman" (but "Reuters, AP").
-    if inverted and re.search(r"[a-z.]", inverted["given"]):
+    inverted = _SURNAME_FIRST.match(text) if surname_first else None
+    if inverted and not _JOINER.search(inverted["given"]):
         return [f"{inverted['given']} {inverted['surname']}"]
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", text)
     return [p for p in parts if p and len(p) < 80 and not p.startswith("http")]

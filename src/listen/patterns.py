@@ -253,6 +253,7 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             "visuallyhidden",
             "hidden",
             "print-only",
+            "noprint",  # the tool bar of a page made to be printed (tools.ietf.org)
         ),
     ),
 )
@@ -267,6 +268,15 @@ SHORT_ONLY = {
 }
 
 TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "navigation",
+        re.compile(
+            r"^(((jump|skip) to (the )?(main )?(content|navigation|search|menu|article)\W*)+"
+            r"|(next|previous|prev|older|newer) (page|article|post|story)\b.{0,80}"
+            r"|page \d+ of \d+)$",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "ad",
         re.compile(
@@ -345,16 +355,14 @@ TEXT_TAGS = {
 MARKER_TEXT = re.compile(r"^\s*(\[?\(?\d{1,3}\)?\]?|\[?[a-z*†‡]\]?|↩\ufe0f?|\^)\s*$")
 FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNORECASE)
 
-# Telling preformatted prose from code (``cleanup._is_prose``).
+# Telling preformatted prose from code (``cleanup._read_preformatted``).
 WORD = re.compile(r"[^\W\d_]{2,}")
 CODE_SYMBOL = re.compile(r"[{}\[\]();=<>$#\\|*_/+&%@:`~^]")
 # Running heads and feet of a paginated plain-text document (RFCs, Internet-Drafts),
-# form feeds, and table-of-contents lines with dot leaders.
-PAGE_FURNITURE = re.compile(
-    r"^[^\S\n]*(?:(?:RFC \d+|Internet[- ]Draft)[^\S\n]{2,}.*|.*[^\S\n]\[Page \d+\]"
-    r"|.*(?:\.{5,}|(?: \.){3,})[^\S\n]*\d+)[^\S\n]*(?:\n|$)",
-    re.MULTILINE | re.IGNORECASE,
-)
+# and the page numbers that end table-of-contents lines with dot leaders.
+RUNNING_HEAD = re.compile(r"^\s*(?:RFC \d+|Internet[- ]Draft) {2,}\S", re.IGNORECASE)
+PAGE_FOOT = re.compile(r"\[Page \d+\]$")
+PAGE_NUMBER = re.compile(r"\d+$")
 PROMPT = re.compile(r"^[^\S\n]*(?:\$|>>>|%|[A-Z]:\\>)[^\S\n]", re.MULTILINE)
 # A word, maybe a closing bracket or quote, then a stop and the next word or the end.
 SENTENCE_PUNCTUATION = re.compile(r"[^\W_]{2}[)\"'”’]?(?:[.,;]\s+[^\W_]|[.!?]\s*$)")
