@@ -411,3 +411,27 @@ def test_a_cell_spanning_rows_is_read_in_each_of_them() -> None:
     remake = "Second Tuesday. 1994. The remake moves the story to a lighthouse on a stormy coast."
     assert remake in texts
     assert any(t.startswith("Tide Clock. 2019. A keeper") for t in texts)
+
+
+def test_a_soft_hyphen_neither_doubles_a_paragraph_nor_stays_in_it() -> None:
+    body = (
+        f"<div><p>{PROSE}</p><p>Aside from Russian President Vladi\u00admir Putin, few "
+        "foreign leaders so brazenly stand up to the president.</p>"
+        "<p>The board will vote again in March, after the engineers have reported on the "
+        "state of the hull and the two engines.</p></div>"
+    )
+    texts = _texts(_article(body))
+    assert sum("Putin" in t for t in texts) == 1
+    assert any("Vladimir Putin" in t for t in texts)
+    assert not any("\u00ad" in t for t in texts)
+
+
+def test_a_note_boxed_in_a_one_cell_table_is_read() -> None:
+    box = (
+        "<table style='background-color: #cccccc;'><tbody><tr><td>Members of the harbour club "
+        "can join the ferry working group, please email <a href='mailto:ferry@club.example'>"
+        "ferry@club.example</a> for more information.</td></tr></tbody></table>"
+    )
+    paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(6))
+    texts = _texts(_article(f"<div>{paragraphs}{box}</div>"))
+    assert any(t.startswith("Members of the harbour club can join") for t in texts)

@@ -375,8 +375,11 @@ def _table_reason(table: HtmlElement) -> str | None:
     """
     rows = _rows(table)
     if _is_layout_table(table, rows):
+        # A box of one cell holding mere text (a note set apart) is a paragraph.
+        boxed = len(rows) == 1 and len(_cells(rows[0])) == 1
         for part in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"):
-            part.tag = "div"
+            inline = boxed and part.tag in ("td", "th") and not any(_is_block(c) for c in part)
+            part.tag = "p" if inline else "div"
         return None
     body = [row for row in rows if not _is_header_row(row)]
     if len(body) >= 2 and sum(1 for row in body if _is_wordy(row)) * 2 >= len(body):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
 # Characters XML cannot hold make lxml raise ValueError; no page needs them.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Comments dropped at parse time: trafilatura treats a comment inside the article
 # as a boundary and can lose the paragraphs after it (seen on nytimes.com).
@@ -130,7 +131,10 @@ def _body_text(tree: HtmlElement) -> list[Block]:
 
 
 def _nonempty(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if b.text.strip()]
+    """The blocks with text, without the invisible characters a page hides in words
+    (soft hyphens, zero-width spaces), which would make two copies of a paragraph differ."""
+    visible = [Block(b.kind, " ".join(_INVISIBLE.sub("", b.text).split()), b.level) for b in blocks]
+    return [b for b in visible if b.text]
 
 
 def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped]) -> Article:
