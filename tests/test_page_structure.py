@@ -435,3 +435,33 @@ def test_a_note_boxed_in_a_one_cell_table_is_read() -> None:
     paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(6))
     texts = _texts(_article(f"<div>{paragraphs}{box}</div>"))
     assert any(t.startswith("Members of the harbour club can join") for t in texts)
+
+
+def test_a_gallery_longer_than_the_article_is_left_out() -> None:
+    slides = "".join(
+        f"<li><img src='s{n}.jpg'><p>Picture {n} of 40: a trader on the floor of the exchange "
+        f"watches the prices of the morning fall for the {n}th time this quarter.</p></li>"
+        for n in range(40)
+    )
+    gallery = (
+        "<div class='container grid-mod-gallery'><h2>Business in pictures</h2>"
+        f"<ul>{slides}</ul></div>"
+    )
+    paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(6))
+    article = _article(f"<div class='story'>{paragraphs}{gallery}</div>")
+    assert not any("trader on the floor" in t for t in _texts(article))
+    assert "gallery" in _reasons(article).values()
+
+
+def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
+    def formula(symbols: str) -> str:
+        return "<math>" + "".join(f"<mi>{s}</mi>" for s in symbols.split()) + "</math>"
+
+    long_one = formula("A B H A B T B T A T B T A T B H A H B A")
+    text = "\n".join(_texts(_article(
+        f"<p>Take a matrix {formula('A')} and its transpose {formula('A T')}, which is a "
+        f"matrix too.</p><p>Proof: {long_one} as claimed in the lemma above, and so on.</p>"
+        f"<p>{PROSE}</p>"
+    )))
+    assert "Take a matrix A and its transpose A T, which is a matrix too." in text
+    assert "B T A T B T" not in text and "Proof: as claimed in the lemma above" in text

@@ -36,9 +36,9 @@ def clean_tree(
     for element in list(root.iter(*patterns.SILENT_TAGS)):
         element.drop_tree()
     _wrap_loose_text(root)  # first, so that a loose "Skip to content" is judged too
-    _formulas_as_text(root)
-    page_text = _text(root)
     dropped: list[Dropped] = []
+    _formulas_as_text(root, dropped)
+    page_text = _text(root)
     for element in _walk(root):
         if element.tag == "pre":
             reason = _read_pre(element, plain, dropped)
@@ -53,14 +53,19 @@ def clean_tree(
     return dropped
 
 
-def _formulas_as_text(root: HtmlElement) -> None:
-    """Make each MathML formula a span of its symbols set apart (``A H``, not ``AH``).
+def _formulas_as_text(root: HtmlElement, dropped: list[Dropped]) -> None:
+    """Make a short inline MathML formula a span of its symbols set apart (``A H``,
+    not ``AH``); leave out a longer one, which read symbol by symbol is no sentence.
 
     A screen reader speaks the MathML, which MediaWiki hides from the eye with
     ``display: none`` beside a picture of the formula; trafilatura drops ``<math>``.
     """
     for formula in list(root.iter("math")):
         symbols = [" ".join(t.itertext()) for t in formula.iter("mi", "mn", "mo", "ms", "mtext")]
+        if len(symbols) > patterns.MAX_FORMULA_SYMBOLS:
+            dropped.append(Dropped(" ".join(" ".join(symbols).split())[:300], "formula"))
+            formula.drop_tree()
+            continue
         for wrapper in formula.iterancestors():
             if wrapper.tag not in patterns.INLINE_TAGS:
                 break
@@ -216,6 +221,8 @@ def _plausible(element: HtmlElement, reason: str, body_size: int) -> bool:
     if limit is not None:
         return _short_text(element, limit) is not None
     size = len(_text(element))
+    if reason in patterns.ANY_SIZE:  # however long, as long as an article is left beside it
+        return body_size - size >= 500
     return size < 1500 or size < body_size * 0.4
 
 

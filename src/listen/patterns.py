@@ -24,6 +24,9 @@ TAG_REASONS = {
     "select": "form",
     "dialog": "popup",
 }
+# A formula of more symbols than this is not read: "E = m c 2" (five) is an equation a
+# listener can follow, a twenty-symbol derivation read symbol by symbol is not.
+MAX_FORMULA_SYMBOLS = 10
 # ``annotation`` is the TeX source of a MathML formula: never read out.
 SILENT_TAGS = {
     "script",
@@ -257,6 +260,9 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# Reasons whose elements may outweigh the article (a gallery of fifty captioned
+# pictures after a short story) and are dropped whatever their size.
+ANY_SIZE = {"gallery"}
 # Reasons a wrapper may match by accident (``post-meta-wrapper``): only short elements.
 SHORT_ONLY = {
     "byline": 250,
