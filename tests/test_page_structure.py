@@ -465,3 +465,160 @@ def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
     )))
     assert "Take a matrix A and its transpose A T, which is a matrix too." in text
     assert "B T A T B T" not in text and "Proof: as claimed in the lemma above" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "url", "title"),
+    [
+        ("/tmp/pages/night-trains-are-back.html", None, "Night trains are back"),
+        ("-", "https://example.org/2025/10/ferry_returns/", "Ferry returns"),
+        ("-", None, "The harbour board met on Tuesday evening to"),
+    ],
+)
+def test_a_page_without_a_title_is_named_by_its_address_not_read_as_a_path(
+    source: str, url: str | None, title: str
+) -> None:
+    html = f"<html><body><article><p>{PROSE}</p><p>{PROSE} More.</p></article></body></html>"
+    page = Page(html, source, url, datetime.now(timezone.utc), "utf-8")
+    assert extract_article(page).title == title
+
+
+def test_lines_broken_by_br_are_heard_apart() -> None:
+    body = (
+        f"<p>{PROSE}</p>"
+        "<p><b>Task scheduling<br></b> Clients can schedule tasks to run at a set time.</p>"
+        "<p><b>Task gating</b><br>Tasks can be held back until the lambda is ready for them.</p>"
+        "<p>The ranking:<br>1. Finland<br>2. Norway<br>3. Australia</p>"
+        f"<p>{PROSE} More.</p>"
+    )
+    texts = _texts(_article(body))
+    for line in ("Task scheduling", "Clients can schedule tasks to run at a set time.",
+                 "Task gating", "Tasks can be held back until the lambda is ready for them.",
+                 "1. Finland", "2. Norway", "3. Australia"):
+        assert line in texts, line
+    assert sum("Clients can schedule" in t for t in texts) == 1
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Learn more about WebIDE",
+        "[Read: Why Tunisia is the Arab Spring's only success story]",
+        "Related: Chicago is America's most segregated city",
+        "Lire aussi : La Tunisie, seule réussite du printemps arabe",
+    ],
+)
+def test_teaser_lines_in_the_article_are_left_out(teaser: str) -> None:
+    body = f"<p>{PROSE}</p><p><a href='/other-story'>{teaser}</a></p><p>{PROSE} More.</p>"
+    article = _article(body)
+    assert not any(teaser[5:30] in t for t in _texts(article))
+    assert _reasons(article)[teaser] == "related"
+
+
+@pytest.mark.parametrize(
+    "credit", ["Portrait by George Del Barrio", "(All photos: Atlas staff)", "Top photo by Joan B."]
+)
+def test_photo_credits_are_left_out(credit: str) -> None:
+    article = _article(f"<p>{PROSE}</p><p><em>{credit}</em></p><p>{PROSE} More.</p>")
+    assert credit not in _texts(article)
+    assert _reasons(article)[credit] == "credit"
+
+
+def test_a_power_is_not_taken_for_a_footnote_marker() -> None:
+    text = "\n".join(_texts(_article(
+        "<p>That gives a total of 10^5 * 300 = 30,000,000 lists, and a payload size of "
+        f"2^15 bytes at most.^3</p><p>{PROSE}</p>"
+    )))
+    assert "10^5 * 300" in text and "2^15 bytes at most." in text
+
+
+def test_page_citations_after_wiki_markers_are_left_out() -> None:
+    marker = "<sup class='reference'><a href='#cite_note-3'>[3]</a></sup>"
+    pages = "<sup class='reference nowrap'><span>:p. 234</span></sup>"
+    text = "\n".join(_texts(_article(
+        f"<p>The Rayleigh quotient is defined as{marker}{pages} a ratio of two forms, and "
+        f"it is used in many places.</p><p>{PROSE}</p>"
+    )))
+    assert "defined as a ratio of two forms" in text and "234" not in text
+
+
+def test_heading_permalinks_and_in_page_contents_are_not_read() -> None:
+    contents = "".join(
+        f"<li><a href='#s{n}'>{n} Setting up the shared repository, step number {n}</a></li>"
+        for n in range(1, 5)
+    )
+    body = (
+        f"<p>{PROSE}</p><div class='box'><ul>{contents}</ul></div><h2 id='s1'>The vote "
+        f"<a href='#s1' class='bookmark'>#</a></h2><p>{PROSE} More.</p><p>{PROSE} Again.</p>"
+    )
+    article = _article(body)
+    texts = _texts(article)
+    assert "The vote" in texts
+    assert not any("shared repository" in t for t in texts)
+    assert "permalink" in _reasons(article).values()
+
+
+def test_bidi_marks_do_not_double_a_paragraph() -> None:
+    body = (
+        f"<div><p>{PROSE}</p><p>Samantha is clearly tired of it: \u200f@s_bielefeld said "
+        "the same thing twice on the same day, to the same people.</p>"
+        "<p>The board will vote again in March, after the engineers have reported on the "
+        "state of the hull and the two engines.</p></div>"
+    )
+    texts = _texts(_article(body))
+    assert sum("Samantha" in t for t in texts) == 1
+    assert not any("\u200f" in t for t in texts)
+
+
+def test_json_ld_wrapped_in_cdata_is_read() -> None:
+    head = (
+        '<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle", '
+        '"headline": "Ferry returns", "author": {"name": "Stella Kim"}, '
+        '"datePublished": "2024-12-06T09:00:00+09:00"}\n//]]></script>'
+    )
+    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    assert (article.title, article.authors) == ("Ferry returns", ("Stella Kim",))
+    assert article.date is not None and article.date.isoformat() == "2024-12-06T09:00:00+09:00"
+
+
+def test_the_published_date_wins_over_a_drafts_and_a_modified_one() -> None:
+    head = (
+        '<meta property="article:published" content="2017-11-16T10:00:00+00:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Coup", '
+        '"dateCreated": "2017-11-17T08:00:00+00:00"}</script>'
+    )
+    body = f"<p><time datetime='2017-11-18T08:00:00+00:00'>Updated</time></p><p>{PROSE}</p>"
+    article = _article(body + f"<p>{PROSE} More.</p>", head=head)
+    assert article.date is not None and article.date.day == 16
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Steven Musil January 18, 2017 11:00 PM PST @stevenmusil", ["Steven Musil"]),
+        ("Brenda Goodman, MA", ["Brenda Goodman"]),
+        ("Nicolas Perriault —", ["Nicolas Perriault"]),
+        ("Bradley M. Kuhn (http://ebb.org/bkuhn/)", ["Bradley M. Kuhn"]),
+    ],
+)
+def test_a_byline_is_cleaned_to_names(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "site"),
+    [
+        ("<title>Outside the web: standalone binaries · V8</title>",
+         "V8", "Outside the web: standalone binaries", None),
+        ('<meta property="og:site_name" content="http://www.tmz.com">', "Stolen dress",
+         "Stolen dress", "tmz.com"),
+        ('<meta property="og:site_name" content="SIMPLYFOUND.COM | BY: JOE WEE">', "Pi 3",
+         "Pi 3", "SIMPLYFOUND.COM"),
+        ('<meta name="byl" content="By Jim Tankersley">', "Debt", "Debt", None),
+    ],
+)
+def test_more_titles_and_site_names(head: str, h1: str, title: str, site: str | None) -> None:
+    article = _article(f"<h1>{h1}</h1><p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    assert (article.title, article.site) == (title, site)
+    if "byl" in head:
+        assert article.authors == ("Jim Tankersley",)

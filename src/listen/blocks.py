@@ -25,7 +25,8 @@ _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _MARKERS = re.compile(
     r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|edit(?: source)?"
     r"|note \d+|nb \d+)\](?![A-Za-z])"
-    r"|\s?\^\[?\d{1,3}\]?(?=\s|$)"
+    r"|(?:(?<=\s)|^)\^\[?\d{1,3}\]?(?=\s|$)"  # "^1", but not the power in "10^5"
+    r"|(?<=[\w.\]]):\s?pp?\.\s?\d+(?:[–-]\d+)?(?![\w])"  # Wikipedia's ":p. 234" after a marker
     r"|\s?↩\ufe0f?"
     r"|\s?¶",  # Sphinx and Markdown heading anchors
     re.IGNORECASE,
@@ -116,7 +117,8 @@ def _xml_block(element: etree._Element) -> Iterator[Block]:
         level = int(_digits(element.get("rend", "")) or 2)
         yield Block(BlockKind.HEADING, _flat(element), min(max(level, 1), 6))
     elif tag == "p":
-        yield Block(BlockKind.PARAGRAPH, _flat(element))
+        for line in _lines(element):
+            yield Block(BlockKind.PARAGRAPH, line)
     elif tag == "quote":
         yield from _quote_blocks(element)
     elif tag == "list":
@@ -124,6 +126,34 @@ def _xml_block(element: etree._Element) -> Iterator[Block]:
     elif tag in ("div", "main", "section"):
         yield from _xml_blocks(element)
     # ``code`` at block level is a ``<pre>`` listing: not for the ear.
+
+
+def _lines(paragraph: etree._Element) -> list[str]:
+    """A paragraph's lines, as its ``<br>``s break it: a label over its text ("Task
+    scheduling<br>Clients can…"), a ranked list, a changelog, a verse each get their
+    pause. (A line broken mid-sentence is joined again by ``_join_cut_paragraphs``.)"""
+    lines: list[str] = []
+    pieces: list[str] = []
+    for piece in _text_and_breaks(paragraph):
+        if piece is None:
+            lines.append(" ".join("".join(pieces).split()))
+            pieces = []
+        else:
+            pieces.append(piece)
+    lines.append(" ".join("".join(pieces).split()))
+    return [line for line in lines if line]
+
+
+def _text_and_breaks(element: etree._Element) -> Iterator[str | None]:
+    """The element's text in order, with None for each line break at any depth
+    (``<b>Queue<br></b> ATF uses…``)."""
+    yield element.text or ""
+    for child in element:
+        if child.tag in ("lb", "br"):
+            yield None
+        elif isinstance(child.tag, str):
+            yield from _text_and_breaks(child)
+        yield child.tail or ""
 
 
 def _quote_blocks(quote: etree._Element) -> Iterator[Block]:
@@ -168,7 +198,7 @@ def from_html(root: HtmlElement) -> list[Block]:
         elif element.tag == "blockquote":
             blocks.append(Block(BlockKind.QUOTE, text))
         else:
-            blocks.append(Block(BlockKind.PARAGRAPH, text))
+            blocks += [Block(BlockKind.PARAGRAPH, line) for line in _lines(element)]
     return blocks
 
 
@@ -184,6 +214,7 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
     keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
     seen = Counter(_key(b.text) for b in document)
     have = {_key(b.text) for b in extracted}
+    said = " ".join(b.text.lower() for b in extracted)
     result: list[Block] = []
     last = -1
     for block in extracted:
@@ -192,11 +223,25 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
             result += [
                 d
                 for d in document[last + 1 : here]
-                if _key(d.text) not in have and seen[_key(d.text)] == 1 and _sentence_like(d)
+                if _key(d.text) not in have
+                and seen[_key(d.text)] == 1
+                and _sentence_like(d)
+                and not _said_already(d, said)
             ]
         last = max(last, here)
         result.append(block)
     return result
+
+
+def _said_already(block: Block, said: str) -> bool:
+    """The block's opening words are in the extracted text, cut into blocks another way
+    (the page's lines joined, a paragraph split at a ``<br>``, a quote without its
+    attribution); not for a short heading, whose words may occur in any sentence."""
+    return (
+        block.kind is not BlockKind.HEADING
+        and len(block.text.split()) >= 6
+        and block.text.lower()[:60] in said
+    )
 
 
 def _sentence_like(block: Block) -> bool:

@@ -162,6 +162,10 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
         return _keep_as_paragraph(element) if keep_captions else "caption"
     if tag in ("sup", "a") and _is_footnote_marker(element):
         return "footnote-marker"
+    if tag == "a" and _is_permalink(element):
+        return "permalink"
+    if tag in ("ul", "ol") and _is_contents(element):
+        return "navigation"
     if _is_hidden(element):
         return "hidden"
     reason = _attribute_reason(element, len(page_text))
@@ -368,8 +372,8 @@ def _looks_like_code(line: str) -> bool:
 
 def _repeated(element: HtmlElement, page_text: str) -> bool:
     """True if the element's opening words appear elsewhere on the page too."""
-    probe = _text(element).strip("“”\"' ")[:50]
-    return len(probe) > 15 and page_text.count(probe) >= 2
+    probe = _text(element).strip("“”\"' ").casefold()[:50]
+    return len(probe) > 15 and page_text.casefold().count(probe) >= 2
 
 
 def _table_reason(table: HtmlElement) -> str | None:
@@ -501,6 +505,24 @@ def _strip_end(element: HtmlElement) -> None:
 
 _SENTENCE_STOP = re.compile(r"[.!?:;…]$")
 _TOKEN = re.compile(r"\w+")
+
+
+def _is_permalink(link: HtmlElement) -> bool:
+    """A heading's own anchor: ``<a href="#setup">#</a>``, or ``¶``, ``§``, ``🔗``."""
+    return (link.get("href") or "").startswith("#") and _text(link) in ("#", "¶", "§", "🔗")
+
+
+def _is_contents(list_element: HtmlElement) -> bool:
+    """A list of links into the page itself, and nothing else: a table of contents."""
+    items = [item for item in list_element if item.tag == "li"]
+    if len(items) < 3:
+        return False
+    for item in items:
+        inward = [a for a in item.iter("a") if (a.get("href") or "").startswith("#")]
+        linked = sum(len(_text(a)) for a in inward)
+        if not inward or linked < 0.8 * len(_text(item)):
+            return False
+    return True
 
 
 def _is_footnote_marker(element: HtmlElement) -> bool:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
 # Characters XML cannot hold make lxml raise ValueError; no page needs them.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff]")  # ZWJ/ZWNJ join scripts
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Comments dropped at parse time: trafilatura treats a comment inside the article
 # as a boundary and can lose the paragraphs after it (seen on nytimes.com).
@@ -79,7 +79,18 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     dropped += polished
     if not blocks:
         raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
-    return _article(meta, title or page.source, blocks, dropped)
+    return _article(meta, title or _untitled(page, blocks), blocks, dropped)
+
+
+def _untitled(page: Page, blocks: list[Block]) -> str:
+    """A title for a page that gives none: the words of its URL's or file's name
+    ("night-trains-are-back.html" → "Night trains are back"), else its first words."""
+    path = urlsplit(page.url).path if page.url else ("" if page.source == "-" else page.source)
+    name = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", path.rstrip("/").rpartition("/")[2])
+    words = " ".join(re.split(r"[-_+\s]+", name)).strip()
+    if not re.search(r"[^\W\d_]{2}", words):
+        words = " ".join(blocks[0].text.split()[:8]).rstrip(",;:") if blocks else ""
+    return words[:1].upper() + words[1:]
 
 
 def _parse(html: str, source: str) -> HtmlElement:

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+# A script wrapped for XHTML: "//<![CDATA[ {…} //]]>".
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report|BlogPosting|WebPage|Review", re.IGNORECASE)
 _DATE_META = (
     "article:published_time",
+    "article:published",
     "og:article:published_time",
     "datePublished",
     "date",
@@ -120,7 +123,7 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = json.loads(_CDATA.sub("", script.text or ""), strict=False)
         except (ValueError, RecursionError):
             continue  # publishers ship broken JSON-LD often enough
         for item in _ld_items(data):
@@ -176,13 +179,26 @@ def _title(
     named = [_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
     # The name the page shows in its <h1> wins when a tag agrees with it: Wikipedia's
     # JSON-LD "headline" is the article's short description, its og:title ends "- Wikipedia".
-    agreeing = [n for n in named if n and h1 and _names_heading(n, h1)]
+    agreeing = [n for n in (*named, doc_title) if n and h1 and _names_heading(n, h1)]
     if agreeing:  # the tag's own words: an <h1> may run words together across a <br>
         title = next(p for p in (agreeing[0], _TITLE_SEPARATOR.split(agreeing[0])[0])
                      if _squashed(p) == _squashed(h1 or ""))
+    elif h1 and doc_title and _ends_with(doc_title, h1):  # "Title · <h1 logo>"
+        title = _first(*named, meta.get("dc.title"), _TITLE_SEPARATOR.split(doc_title)[0])
     else:
         title = _first(*named, meta.get("dc.title"), h1, doc_title)
     return _strip_site_suffix(" ".join(title.split()), site) if title else None
+
+
+def _ends_with(title: str, heading: str) -> bool:
+    """The title's last part is the heading, and no longer than its first: the <h1> is
+    the site's logo or name ("Outside the web · V8"), not the title ("Ars | Why …")."""
+    parts = _TITLE_SEPARATOR.split(" ".join(title.split()))
+    return (
+        len(parts) > 1
+        and _squashed(parts[-1]) == _squashed(heading) != ""
+        and len(parts[-1].split()) <= len(parts[0].split())
+    )
 
 
 def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:
@@ -190,12 +206,22 @@ def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | 
     <h1> ("<h1> - Wikipedia", "Title | <h1 logo>"), else the publisher, else
     application-name.
     (A publisher is often the company: "Wikimedia Foundation, Inc.")"""
-    return _first(
+    site = _first(
         meta.get("og:site_name"),
         _title_suffix(tree, meta),
         _text(ld.get("publisher")),
         meta.get("application-name"),
     )
+    return _site_name(site) if site else None
+
+
+def _site_name(site: str) -> str | None:
+    """"http://www.tmz.com" → "tmz.com"; "SIMPLYFOUND.COM | BY: JOE WEE" → "SIMPLYFOUND.COM"."""
+    site = _TITLE_SEPARATOR.split(" ".join(site.split()))[0]
+    if re.match(r"https?://", site):
+        host = urlsplit(site).hostname or ""
+        site = host.removeprefix("www.")
+    return site or None
 
 
 def _title_suffix(tree: HtmlElement, meta: dict[str, str]) -> str | None:
@@ -240,7 +266,10 @@ def _authors(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> tup
     if not names:
         tagged = [
             (a, key in ("dc.creator", "citation_author"))
-            for key in ("author", "article:author", "dc.creator", "citation_author")
+            for key in (
+                "author", "article:author", "byl", "parsely-author", "sailthru.author",
+                "dc.creator", "citation_author",
+            )
             if (a := meta.get(key)) and not a.startswith(("http://", "https://"))
         ][:1]
         names, library = ([tagged[0][0]], tagged[0][1]) if tagged else ([], False)
@@ -263,6 +292,17 @@ _SURNAME_FIRST = re.compile(
 )
 
 
+# What a byline holds beside names: a date, a time, a handle, a link, a "(Brad)".
+_NOT_A_NAME = re.compile(
+    r"\(\s*[^)]*\)|@\w+|https?://\S+|\b\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}",
+    re.IGNORECASE,
+)
+_WORDS_OF_NAME = re.compile(r"[^\W\d_]{2}")
+# Degrees and titles written after a name: "Brenda Goodman, MA", "Jane Roe, MD, PhD".
+_CREDENTIAL = re.compile(
+    r"^(?:MA|MS|MSc|BA|BSc|MD|PhD|Ph\.D\.|DO|RN|MPH|MBA|DDS|JD|Jr\.?|Sr\.?|II|III)$"
+)
 _JOINER = re.compile(r"\b(and|und|et)\b|&", re.IGNORECASE)
 
 
@@ -273,13 +313,20 @@ def split_names(raw: str, *, surname_first: bool = False) -> list[str]:
     inverted = _SURNAME_FIRST.match(text) if surname_first else None
     if inverted and not _JOINER.search(inverted["given"]):
         return [f"{inverted['given']} {inverted['surname']}"]
-    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", text)
-    return [p for p in parts if p and len(p) < 80 and not p.startswith("http")]
+    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", _NOT_A_NAME.sub(" ", text))
+    names = [" ".join(p.strip(" -–—·|:;").split()) for p in parts]
+    return [
+        n for n in names if _WORDS_OF_NAME.search(n) and len(n) < 80 and not _CREDENTIAL.match(n)
+    ]
 
 
 def _date(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> datetime | None:
-    candidates = [_text(ld.get("datePublished")), _text(ld.get("dateCreated"))]
+    candidates = [_text(ld.get("datePublished"))]
     candidates += [meta.get(key.lower()) for key in _DATE_META]
+    candidates += [
+        e.get("content") or e.get("datetime") for e in tree.xpath('//*[@itemprop="datePublished"]')
+    ][:1]
+    candidates += [_text(ld.get("dateCreated"))]  # a draft's date, before publication
     candidates += [t.get("datetime") for t in tree.iter("time")][:3]
     for value in candidates:
         parsed = parse_date(value)

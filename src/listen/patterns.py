@@ -308,7 +308,11 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(read more|continue reading|read next|read also|more stories|"
             r"related( (posts|articles|stories))?|you (may|might) also like|"
-            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$",
+            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$"
+            # a teaser line: "Learn more about WebIDE", "[Read: Why Tunisia …]",
+            # "Related: …", "Lire aussi : …", "Mehr zum Thema: …"
+            r"|^\[?((learn|read|find out|see) more\b|(read|see|related|also read|lire( aussi)?"
+            r"|mehr zum thema|lesen sie auch)\s*:).{0,120}$",
             re.IGNORECASE,
         ),
     ),
@@ -331,8 +335,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit",
         re.compile(
-            r"^\(?(photo|photograph|image|illustration|credit|foto|bild|"
-            r"photo credit|cr[ée]dit photo)s?\s*(:|©|by\b)|^©",
+            r"^\(?((all|top|lead|cover) )?(photo|photograph|image|illustration|portrait|artwork"
+            r"|credit|foto|bild|photo credit|cr[ée]dit photo)s?\s*(:|©|by\b)|^©",
             re.IGNORECASE,
         ),
     ),
