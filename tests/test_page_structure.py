@@ -622,3 +622,34 @@ def test_more_titles_and_site_names(head: str, h1: str, title: str, site: str | 
     assert (article.title, article.site) == (title, site)
     if "byl" in head:
         assert article.authors == ("Jim Tankersley",)
+
+
+def test_a_table_of_figures_inside_a_layout_table_is_left_out_once() -> None:
+    figures = "".join(
+        f"<tr><td>{name}</td><td>{count}</td><td>{share}%</td></tr>"
+        for name, count, share in (("Herbert Dürr", 63, 16.6), ("Kay Schenk", 27, 7.1),
+                                   ("Pedro Giffuni", 23, 6.1), ("Andrea Pescetti", 14, 3.7))
+    )
+    inner = f"<table><tr><th colspan='3'>By changesets</th></tr>{figures}</table>"
+    outer = (
+        "<blockquote><table><tr><th colspan='2'>Most active developers</th></tr>"
+        f"<tr><td>{inner}</td><td>{inner}</td></tr></table></blockquote>"
+    )
+    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{outer}<p>{PROSE} Again.</p>")
+    assert not any("Herbert" in t for t in _texts(article))
+    assert "table" in _reasons(article).values()
+
+
+def test_a_caption_listed_apart_from_its_picture_is_left_out() -> None:
+    caption = "Hori Parata at his farm, the place where he was born and grew up."
+    body = (
+        f"<p>{PROSE}</p><figure><img src='a.jpg' alt='{caption}'></figure>"
+        f"<ul><li><p>{caption}</p></li></ul><p>{PROSE} More.</p><p>{PROSE} Again.</p>"
+    )
+    article = _article(body)
+    assert caption not in _texts(article)
+    assert _reasons(article)[caption] == "caption"
+    kept = extract_article(Page(f"<html><body><article>{body}</article></body></html>",
+                                "t.html", None, datetime.now(timezone.utc), "utf-8"),
+                           keep_captions=True)
+    assert caption in _texts(kept)

@@ -39,11 +39,14 @@ def clean_tree(
     dropped: list[Dropped] = []
     _formulas_as_text(root, dropped)
     page_text = _text(root)
+    alt_texts = _alt_texts(root)
     for element in _walk(root):
         if element.tag == "pre":
             reason = _read_pre(element, plain, dropped)
         else:
             reason = _reason(element, page_text, keep_captions)
+            if reason is None and not keep_captions and _repeats_alt_text(element, alt_texts):
+                reason = "caption"
         if reason is None:
             continue
         text = _text(element)
@@ -148,6 +151,24 @@ def _walk(root: HtmlElement) -> Iterator[HtmlElement]:
         yield element
         if element.getparent() is not None or element is root:
             stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
+
+
+def _alt_texts(root: HtmlElement) -> set[str]:
+    """The pictures' descriptions (``alt``) long enough to be a caption's words."""
+    return {_squash(alt) for img in root.iter("img") if len(alt := img.get("alt") or "") >= 25}
+
+
+def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
+    """A short text block saying what a picture's ``alt`` says: its caption, wherever
+    the page puts it (the Guardian lists a gallery's captions after the pictures)."""
+    if not alt_texts or element.tag not in ("p", "li", "div", "span"):
+        return False
+    text = _short_text(element, 400)
+    return text is not None and _squash(text) in alt_texts
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
 
 
 def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | None:
@@ -388,7 +409,7 @@ def _table_reason(table: HtmlElement) -> str | None:
     if _is_layout_table(table, rows):
         # A box of one cell holding mere text (a note set apart) is a paragraph.
         boxed = len(rows) == 1 and len(_cells(rows[0])) == 1
-        for part in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"):
+        for part in _own_parts(table):  # a table nested in a cell is judged on its own
             inline = boxed and part.tag in ("td", "th") and not any(_is_block(c) for c in part)
             part.tag = "p" if inline else "div"
         return None
@@ -397,6 +418,12 @@ def _table_reason(table: HtmlElement) -> str | None:
         _rows_to_paragraphs(table, rows)
         return None
     return "table"
+
+
+def _own_parts(table: HtmlElement) -> list[HtmlElement]:
+    """The table and its sections, rows and cells, not those of a table nested in it."""
+    parts = table.iter("thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+    return [table] + [p for p in parts if next(p.iterancestors("table"), None) is table]
 
 
 def _rows(table: HtmlElement) -> list[HtmlElement]:
@@ -457,8 +484,9 @@ def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
             if index < len(cells) - 1:
                 stop = "" if _SENTENCE_STOP.search(_text(cell)) else "."
                 cell.tail = f"{stop} {cell.tail or ''}"
-    for part in table.iter("table", "thead", "tbody", "tfoot", "caption"):
-        part.tag = "div"
+    for part in _own_parts(table):
+        if part.tag in ("table", "thead", "tbody", "tfoot", "caption"):
+            part.tag = "div"
 
 
 def _repeat_spanned_cells(rows: list[HtmlElement]) -> None:
