@@ -653,3 +653,10 @@ def test_a_caption_listed_apart_from_its_picture_is_left_out() -> None:
                                 "t.html", None, datetime.now(timezone.utc), "utf-8"),
                            keep_captions=True)
     assert caption in _texts(kept)
+
+
+def test_a_gallery_link_is_not_read() -> None:
+    link = "Gallery: Xbox One X | 14 Photos"
+    article = _article(f"<p>{PROSE}</p><p><a href='/gallery/x'>{link}</a></p><p>{PROSE} More.</p>")
+    assert link not in _texts(article)
+    assert _reasons(article)[link] == "gallery"

@@ -90,8 +90,20 @@ def _wrap_loose_text(root: HtmlElement) -> None:
     becomes a ``<p>``, as the anonymous block a browser would draw.
     """
     for container in list(root.iter(*patterns.LOOSE_TEXT_CONTAINERS)):
-        if any(_is_block(child) for child in container):
+        if _has_loose_text(container) and any(_is_block(child) for child in container):
             _wrap_runs(container)
+
+
+def _has_loose_text(container: HtmlElement) -> bool:
+    """Words in the container's own text, a child's tail, or an inline child."""
+    if _HAS_WORD.search(container.text or ""):
+        return True
+    return any(
+        _HAS_WORD.search(child.tail or "")
+        or (child.tag not in patterns.BLOCK_TAGS and _HAS_WORD.search(child.text_content()))
+        for child in container
+        if isinstance(child.tag, str)
+    )
 
 
 def _is_block(element: HtmlElement) -> bool:
@@ -271,9 +283,11 @@ def _keep_as_paragraph(caption: HtmlElement) -> str | None:
 
 def is_plain_text_document(root: HtmlElement) -> bool:
     """Most of the page's text is preformatted: a plain-text RFC, mail or README."""
+    in_pre = sum(len(_text(pre)) for pre in root.iter("pre"))
+    if in_pre == 0:
+        return False
     silent = sum(len(_text(element)) for element in root.iter(*patterns.SILENT_TAGS))
     page_size = len(_text(root)) - silent
-    in_pre = sum(len(_text(pre)) for pre in root.iter("pre"))
     return page_size > 0 and in_pre >= 0.5 * page_size
 
 

@@ -274,6 +274,7 @@ SHORT_ONLY = {
 }
 
 TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("gallery", re.compile(r"^(gallery|photos|slideshow)\s*:.{0,100}\b\d+ (photos|images)$", re.I)),
     (
         "navigation",
         re.compile(
