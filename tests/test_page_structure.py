@@ -609,7 +609,9 @@ def test_a_byline_is_cleaned_to_names(raw: str, names: list[str]) -> None:
     ("head", "h1", "title", "site"),
     [
         ("<title>Outside the web: standalone binaries · V8</title>",
-         "V8", "Outside the web: standalone binaries", None),
+         "<a href='/'>V8</a>", "Outside the web: standalone binaries", "V8"),
+        ("<title>The Harbour Gazette | Ferry returns</title>",
+         "Ferry returns", "Ferry returns", None),
         ('<meta property="og:site_name" content="http://www.tmz.com">', "Stolen dress",
          "Stolen dress", "tmz.com"),
         ('<meta property="og:site_name" content="SIMPLYFOUND.COM | BY: JOE WEE">', "Pi 3",
@@ -660,3 +662,80 @@ def test_a_gallery_link_is_not_read() -> None:
     article = _article(f"<p>{PROSE}</p><p><a href='/gallery/x'>{link}</a></p><p>{PROSE} More.</p>")
     assert link not in _texts(article)
     assert _reasons(article)[link] == "gallery"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "See: the council never answered.",
+        "Read more widely, she says, and you'll find your own voice.",
+        "Artwork by local children hangs in every cabin of the ferry.",
+    ],
+)
+def test_sentences_that_start_like_teasers_or_credits_are_read(sentence: str) -> None:
+    texts = _texts(_article(f"<p>{PROSE}</p><p>{sentence}</p><p>{PROSE} More.</p>"))
+    assert sentence in texts
+
+
+def test_a_teaser_link_inside_a_sentence_stays_in_it() -> None:
+    body = (
+        f"<p>{PROSE}</p><p>Residents can <a href='/t'>read more about the timetable</a> on "
+        f"the board's website from Monday.</p><p>{PROSE} More.</p>"
+    )
+    assert ("Residents can read more about the timetable on the board's website from Monday."
+            in _texts(_article(body)))
+
+
+def test_words_matching_a_picture_description_inside_a_heading_stay() -> None:
+    body = (
+        "<h1>Welcome to <span>Firefox Developer Edition</span></h1>"
+        "<img src='a.png' alt='Firefox Developer Edition'>"
+        f"<p>{PROSE}</p><p>{PROSE} More.</p>"
+    )
+    assert _texts(_article(body))[0] == "Welcome to Firefox Developer Edition"
+
+
+def test_a_gallery_class_around_the_article_text_keeps_it() -> None:
+    paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(30))
+    html = (
+        "<html><body><nav>" + "<a href='/x'>Section</a> " * 40 + "</nav>"
+        f"<div class='post format-gallery'><img src='a.jpg'>{paragraphs}</div></body></html>"
+    )
+    article = extract_article(Page(html, "t.html", None, datetime.now(timezone.utc), "utf-8"))
+    assert len(_texts(article)) >= 25
+
+
+def test_a_br_in_mid_sentence_does_not_split_it() -> None:
+    body = (
+        f"<p>{PROSE}</p><p>The headers are passed to the<br>Request() constructor in the "
+        f"second call.</p><p>{PROSE} More.</p>"
+    )
+    assert ("The headers are passed to the Request() constructor in the second call."
+            in _texts(_article(body)))
+
+
+def test_a_footnote_caret_after_a_full_stop_is_removed() -> None:
+    text = "\n".join(_texts(_article(f"<p>Sizes grew to 2^15 bytes at most.^3 {PROSE}</p>")))
+    assert "2^15 bytes at most. The harbour" in text and "^3" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Jane Roe 10:30 Ed Li", ["Jane Roe", "Ed Li"]),
+        ("Posted 8:15 pm Juliet Macur", ["Juliet Macur"]),
+        ("Par Marc Dupont (avec Damien Leloup et Morgane Tual)",
+         ["Marc Dupont", "Damien Leloup", "Morgane Tual"]),
+    ],
+)
+def test_bylines_keep_every_name(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+def test_json_ld_in_a_block_comment_cdata_is_read() -> None:
+    head = (
+        '<script type="application/ld+json">/*<![CDATA[*/{"@type": "NewsArticle", '
+        '"headline": "Ferry returns", "author": {"name": "Stella Kim"}}/*]]>*/</script>'
+    )
+    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    assert article.authors == ("Stella Kim",)

@@ -25,8 +25,7 @@ _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 _MARKERS = re.compile(
     r"\s?\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|citation needed|edit(?: source)?"
     r"|note \d+|nb \d+)\](?![A-Za-z])"
-    r"|(?:(?<=\s)|^)\^\[?\d{1,3}\]?(?=\s|$)"  # "^1", but not the power in "10^5"
-    r"|(?<=[\w.\]]):\s?pp?\.\s?\d+(?:[–-]\d+)?(?![\w])"  # Wikipedia's ":p. 234" after a marker
+    r"|(?:(?<=[\s.,;:!?)\]\"”’])|^)\^\[?\d{1,3}\]?(?=\s|$)"  # "^1", not the power in "10^5"
     r"|\s?↩\ufe0f?"
     r"|\s?¶",  # Sphinx and Markdown heading anchors
     re.IGNORECASE,
@@ -132,16 +131,38 @@ def _lines(paragraph: etree._Element) -> list[str]:
     """A paragraph's lines, as its ``<br>``s break it: a label over its text ("Task
     scheduling<br>Clients can…"), a ranked list, a changelog, a verse each get their
     pause. (A line broken mid-sentence is joined again by ``_join_cut_paragraphs``.)"""
-    lines: list[str] = []
+    segments: list[str] = []
     pieces: list[str] = []
     for piece in _text_and_breaks(paragraph):
         if piece is None:
-            lines.append(" ".join("".join(pieces).split()))
+            segments.append(" ".join("".join(pieces).split()))
             pieces = []
         else:
             pieces.append(piece)
-    lines.append(" ".join("".join(pieces).split()))
-    return [line for line in lines if line]
+    segments.append(" ".join("".join(pieces).split()))
+    lines: list[str] = []
+    for segment in (s for s in segments if s):
+        if lines and not _ends_a_line(lines[-1]):
+            lines[-1] = f"{lines[-1]} {segment}"  # a <br> in mid-sentence
+        else:
+            lines.append(segment)
+    return lines
+
+
+def _ends_a_line(text: str) -> bool:
+    """A line that a ``<br>`` may end: a sentence, or a short label ("Task scheduling",
+    "1. Finland") that does not stop on "the" or "and"."""
+    if _SENTENCE_END.search(text):
+        return True
+    words = text.split()
+    return len(words) <= 6 and words[-1].lower() not in _JOINING_WORDS
+
+
+_JOINING_WORDS = {
+    "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "by", "for", "from",
+    "with", "as", "is", "are", "was", "were", "that", "der", "die", "das", "und", "oder",
+    "zu", "von", "mit", "le", "la", "les", "et", "ou", "de", "du", "des", "à", "en",
+}
 
 
 def _text_and_breaks(element: etree._Element) -> Iterator[str | None]:

@@ -173,7 +173,7 @@ def _alt_texts(root: HtmlElement) -> set[str]:
 def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
     """A short text block saying what a picture's ``alt`` says: its caption, wherever
     the page puts it (the Guardian lists a gallery's captions after the pictures)."""
-    if not alt_texts or element.tag not in ("p", "li", "div", "span"):
+    if not alt_texts or element.tag not in ("p", "li", "div"):
         return False
     text = _short_text(element, 400)
     return text is not None and _squash(text) in alt_texts
@@ -258,9 +258,16 @@ def _plausible(element: HtmlElement, reason: str, body_size: int) -> bool:
     if limit is not None:
         return _short_text(element, limit) is not None
     size = len(_text(element))
-    if reason in patterns.ANY_SIZE:  # however long, as long as an article is left beside it
-        return body_size - size >= 500
+    if reason in patterns.ANY_SIZE and _mostly_pictures(element, size):
+        return body_size - size >= 500  # however long, as long as an article is left beside it
     return size < 1500 or size < body_size * 0.4
+
+
+def _mostly_pictures(element: HtmlElement, size: int) -> bool:
+    """Three pictures or more, with little text to each (a slideshow's captions)."""
+    pictures = sum(1 for _ in element.iter("img", "picture", "figure"))
+    pictures += len(element.xpath(".//*[@data-original or @data-src or @data-lazy-src]"))
+    return pictures >= 3 and size < 400 * pictures
 
 
 def _text_reason(element: HtmlElement) -> str | None:
@@ -268,9 +275,31 @@ def _text_reason(element: HtmlElement) -> str | None:
     if not text:
         return None
     for reason, pattern in patterns.TEXT_REASONS:
-        if pattern.search(text):
+        if pattern.search(text) and (reason != "credit" or _names_only(text)):  # or "© …"
             return reason
+    if element.tag in patterns.TEASER_TAGS and _is_teaser(element, text):
+        return "related"
     return None
+
+
+def _names_only(credit: str) -> bool:
+    """"Portrait by George Del Barrio", not "Artwork by local children hangs in …"."""
+    if credit.lstrip("( ").startswith("©"):
+        return True  # a copyright line
+    named = re.split(r"\b(?:by|:|©)\s*", credit, maxsplit=1, flags=re.IGNORECASE)[-1]
+    return all(
+        word[:1].isupper() or len(word) < 4 or word.lower() in patterns.CREDIT_WORDS_ALLOWED
+        for word in re.findall(r"[^\W\d_]+", named)
+    )
+
+
+def _is_teaser(block: HtmlElement, text: str) -> bool:
+    """A whole block reading "Learn more about X" or "Related: …" that is a link, or
+    has no full stop (not "See: the council never answered.")."""
+    if not patterns.TEASER.match(text):
+        return False
+    linked = sum(len(_text(a)) for a in block.iter("a"))
+    return linked >= 0.6 * len(text) or not re.search(r"[.!?]$", text)
 
 
 def _keep_as_paragraph(caption: HtmlElement) -> str | None:
@@ -568,9 +597,12 @@ def _is_contents(list_element: HtmlElement) -> bool:
 
 
 def _is_footnote_marker(element: HtmlElement) -> bool:
-    """``<sup>[1]</sup>``, ``<a href="#fn1">1</a>``, ``<a href="#fnref1">↩</a>``."""
-    text = _short_text(element, 12)
-    if text is None or not patterns.MARKER_TEXT.match(text):
+    """``<sup>[1]</sup>``, ``<a href="#fn1">1</a>``, ``<a href="#fnref1">↩</a>``, and
+    the page a citation points to, ``<sup>:p. 234</sup>`` (Wikipedia)."""
+    text = _short_text(element, 16)
+    if element.tag == "sup" and text and patterns.PAGE_CITATION.match(text):
+        return True
+    if text is None or len(text) > 12 or not patterns.MARKER_TEXT.match(text):
         return False
     if element.tag == "sup":
         return True

@@ -17,7 +17,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 # A script wrapped for XHTML: "//<![CDATA[ {…} //]]>".
-_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_CDATA = re.compile(
+    r"^\s*(?://\s*|/\*\s*)?<!\[CDATA\[(?:\s*\*/)?|(?:/\*\s*|//\s*)?\]\]>(?:\s*\*/)?\s*$"
+)
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report|BlogPosting|WebPage|Review", re.IGNORECASE)
 _DATE_META = (
     "article:published_time",
@@ -174,7 +176,7 @@ def _image(value: Any) -> str | None:
 def _title(
     tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], site: str | None
 ) -> str | None:
-    h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
+    h1 = _headline(tree)
     doc_title = next((t.text_content() for t in tree.iter("title")), None)
     named = [_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
     # The name the page shows in its <h1> wins when a tag agrees with it: Wikipedia's
@@ -183,32 +185,50 @@ def _title(
     if agreeing:  # the tag's own words: an <h1> may run words together across a <br>
         title = next(p for p in (agreeing[0], _TITLE_SEPARATOR.split(agreeing[0])[0])
                      if _squashed(p) == _squashed(h1 or ""))
-    elif h1 and doc_title and _ends_with(doc_title, h1):  # "Title · <h1 logo>"
-        title = _first(*named, meta.get("dc.title"), _TITLE_SEPARATOR.split(doc_title)[0])
     else:
         title = _first(*named, meta.get("dc.title"), h1, doc_title)
     return _strip_site_suffix(" ".join(title.split()), site) if title else None
 
 
-def _ends_with(title: str, heading: str) -> bool:
-    """The title's last part is the heading, and no longer than its first: the <h1> is
-    the site's logo or name ("Outside the web · V8"), not the title ("Ars | Why …")."""
-    parts = _TITLE_SEPARATOR.split(" ".join(title.split()))
-    return (
-        len(parts) > 1
-        and _squashed(parts[-1]) == _squashed(heading) != ""
-        and len(parts[-1].split()) <= len(parts[0].split())
-    )
+def _headline(tree: HtmlElement) -> str | None:
+    """The first <h1> with text that is not the site's logo (a link home)."""
+    for heading in tree.iter("h1"):
+        text = str(heading.text_content())
+        if text.strip() and not _links_home(heading, text):
+            return text
+    return None
+
+
+def _logo(tree: HtmlElement) -> str | None:
+    """The text of an <h1> that links home: the site's name, set as its logo."""
+    for heading in tree.iter("h1"):
+        text = " ".join(str(heading.text_content()).split())
+        if text and _links_home(heading, text):
+            return text
+    return None
+
+
+def _links_home(heading: HtmlElement, text: str) -> bool:
+    """``<h1><a href="/">V8</a></h1>``: the whole heading is a link to the home page."""
+    for link in heading.iter("a"):
+        href = (link.get("href") or "").strip()
+        home = href in ("", "/", "./", "#", "index.html", "index.htm", "index.php") or bool(
+            re.fullmatch(r"https?://[^/]+/?", href)
+        )
+        if home and _squashed(link.text_content()) == _squashed(text):
+            return True
+    return False
 
 
 def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:
-    """The site's own name: og:site_name, else the suffix of a title beside the page's
-    <h1> ("<h1> - Wikipedia", "Title | <h1 logo>"), else the publisher, else
+    """The site's own name: og:site_name, else the suffix of a title after the page's
+    <h1> ("<h1> - Wikipedia"), else a logo <h1> linking home, else the publisher, else
     application-name.
     (A publisher is often the company: "Wikimedia Foundation, Inc.")"""
     site = _first(
         meta.get("og:site_name"),
         _title_suffix(tree, meta),
+        _logo(tree),
         _text(ld.get("publisher")),
         meta.get("application-name"),
     )
@@ -227,7 +247,7 @@ def _site_name(site: str) -> str | None:
 def _title_suffix(tree: HtmlElement, meta: dict[str, str]) -> str | None:
     """"Site" in a title "<h1> - Site"; not in "Site | <h1>" nor "Title | <h1 logo>",
     which cannot be told apart."""
-    h1 = next((h.text_content() for h in tree.iter("h1") if h.text_content().strip()), None)
+    h1 = _headline(tree)
     doc_title = next((t.text_content() for t in tree.iter("title")), None)
     for title in (meta.get("og:title"), doc_title):
         parts = _TITLE_SEPARATOR.split(" ".join((title or "").split()))
@@ -294,10 +314,11 @@ _SURNAME_FIRST = re.compile(
 
 # What a byline holds beside names: a date, a time, a handle, a link, a "(Brad)".
 _NOT_A_NAME = re.compile(
-    r"\(\s*[^)]*\)|@\w+|https?://\S+|\b\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}",
-    re.IGNORECASE,
+    r"\(\s*(?:https?://[^)]*|[^)\s]+)\s*\)|@\w+|https?://\S+"
+    r"|\b\d{1,2}:\d\d\s*(?:[aApP]\.?[mM]\.?)?(?:\s*\b(?:[A-Z]{1,3}T|GMT|UTC)\b)?"
+    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
 )
+_LEAD_IN = re.compile(r"^(?:by|von|par|avec|with|mit|door|por|posted)(?:\s+|$)", re.IGNORECASE)
 _WORDS_OF_NAME = re.compile(r"[^\W\d_]{2}")
 # Degrees and titles written after a name: "Brenda Goodman, MA", "Jane Roe, MD, PhD".
 _CREDENTIAL = re.compile(
@@ -313,8 +334,9 @@ def split_names(raw: str, *, surname_first: bool = False) -> list[str]:
     inverted = _SURNAME_FIRST.match(text) if surname_first else None
     if inverted and not _JOINER.search(inverted["given"]):
         return [f"{inverted['given']} {inverted['surname']}"]
-    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", _NOT_A_NAME.sub(" ", text))
-    names = [" ".join(p.strip(" -–—·|:;").split()) for p in parts]
+    text = _NOT_A_NAME.sub(",", text).replace("(", ",").replace(")", ",")
+    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", text)
+    names = [_LEAD_IN.sub("", " ".join(p.strip(" -–—·|:;()").split())) for p in parts]
     return [
         n for n in names if _WORDS_OF_NAME.search(n) and len(n) < 80 and not _CREDENTIAL.match(n)
     ]

@@ -46,7 +46,7 @@ BLOCK_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li", "dd", "dt", "table", "tr",
     "td", "th", "blockquote", "pre", "figure", "form", "hr", "details", "address", "hgroup",
 }
-LOOSE_TEXT_CONTAINERS = ("div", "section", "article", "main", "td", "th", "center", "body")
+LOOSE_TEXT_CONTAINERS = ("div", "section", "article", "main", "td", "th", "center", "body", "li")
 NEVER_BY_CLASS = {"html", "body", "main", "article", "h1"}
 # Inside running text a class names styling or a link target far more often than
 # furniture (Sphinx marks every link ``reference``); only these reasons apply there.
@@ -309,11 +309,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(read more|continue reading|read next|read also|more stories|"
             r"related( (posts|articles|stories))?|you (may|might) also like|"
-            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$"
-            # a teaser line: "Learn more about WebIDE", "[Read: Why Tunisia …]",
-            # "Related: …", "Lire aussi : …", "Mehr zum Thema: …"
-            r"|^\[?((learn|read|find out|see) more\b|(read|see|related|also read|lire( aussi)?"
-            r"|mehr zum thema|lesen sie auch)\s*:).{0,120}$",
+            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -342,6 +338,16 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A teaser line, judged on a whole block that is mostly a link or has no full stop:
+# "Learn more about WebIDE", "[Read: Why Tunisia …]", "Related: …", "Lire aussi : …".
+TEASER = re.compile(
+    r"^\[?((learn|read|find out|see) more\b|(read|see|related|also read|lire( aussi)?"
+    r"|mehr zum thema|lesen sie auch)\s*:).{0,120}$",
+    re.IGNORECASE,
+)
+TEASER_TAGS = {"p", "li", "div", "h2", "h3", "h4", "h5", "h6"}
+# A credit names people or agencies: the words after "by" or ":" are capitalised.
+CREDIT_WORDS_ALLOWED = {"for", "and", "via", "staff", "of", "the", "de", "van", "von", "da"}
 TEXT_TAGS = {
     "p",
     "div",
@@ -363,6 +369,7 @@ TEXT_TAGS = {
     "figcaption",
     "font",
 }
+PAGE_CITATION = re.compile(r"^:\s?(pp?\.\s?)?\d+(\s?[–-]\s?\d+)?$")
 MARKER_TEXT = re.compile(r"^\s*(\[?\(?\d{1,3}\)?\]?|\[?[a-z*†‡]\]?|↩\ufe0f?|\^)\s*$")
 FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNORECASE)
 
