@@ -90,7 +90,8 @@ def _wrap_loose_text(root: HtmlElement) -> None:
     becomes a ``<p>``, as the anonymous block a browser would draw.
     """
     for container in list(root.iter(*patterns.LOOSE_TEXT_CONTAINERS)):
-        if _has_loose_text(container) and any(_is_block(child) for child in container):
+        blocks = any(child.tag in patterns.BLOCK_TAGS for child in container)  # cheap first
+        if blocks and _has_loose_text(container):
             _wrap_runs(container)
 
 
@@ -175,6 +176,9 @@ def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
     the page puts it (the Guardian lists a gallery's captions after the pictures)."""
     if not alt_texts or element.tag not in ("p", "li", "div"):
         return False
+    opening = _squash((element.text or "")[:40])[:12]
+    if len(opening) < 4 or not any(alt.startswith(opening) for alt in alt_texts):
+        return False  # cheap: most blocks open with words no picture's description has
     text = _short_text(element, 400)
     return text is not None and _squash(text) in alt_texts
 
