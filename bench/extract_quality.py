@@ -119,7 +119,7 @@ def _trafilatura(html: str) -> str:
 
 
 def _read_every_chunk(pre: HtmlElement, plain: bool, dropped: list[Dropped]) -> None:
-    """Stand-in for ``cleanup._read_pre``: read every blank-line chunk as a paragraph."""
+    """Stand-in for ``cleanup.read_pre``: read every blank-line chunk as a paragraph."""
     chunks = [" ".join(c.split()) for c in re.split(r"\n\s*\n", pre.text_content())]
     tail = pre.tail
     pre.clear()
@@ -140,7 +140,7 @@ def _rules_off(rules: frozenset[str]) -> Iterator[None]:
     roles: set[str] = set()
     with contextlib.ExitStack() as stack:
         if "code" in rules:
-            stack.enter_context(patch.object(cleanup, "_read_pre", _read_every_chunk))
+            stack.enter_context(patch.object(cleanup, "read_pre", _read_every_chunk))
         if "references" in rules:
             stack.enter_context(patch.object(blocks, "_NOTES_HEADING", NEVER))
             class_reasons.add("footnotes")

@@ -18,15 +18,19 @@ LAYERS = {
     0: {"errors", "models", "audio", "fsutil", "tomlfile"},
     1: {"normalize", "numbers", "initialisms", "abbreviations", "lexicon", "voices",
         "engines"},
-    2: {"load", "extract", "cleanup", "patterns", "blocks", "metadata", "script", "synth",
-        "cache", "master", "encode", "tags", "cover", "sidecars", "catalog", "feed"},
+    2: {"load", "extract", "cleanup", "patterns", "blocks", "metadata", "markup", "tables",
+        "preformatted", "script", "synth", "cache", "master", "encode", "tags", "cover",
+        "sidecars", "catalog", "feed"},
     3: {"pipeline", "finish", "config", "publish", "scriptview", "doctor"},
     4: {"cli", "__main__", "progress"},
 }
 # Stages meet through models; a stage imports only its own helper modules.
 STAGE_HELPERS = {
-    "extract": {"cleanup", "patterns", "blocks", "metadata"},
-    "cleanup": {"patterns"},
+    "extract": {"cleanup", "patterns", "blocks", "metadata", "preformatted"},
+    "cleanup": {"patterns", "markup", "tables", "preformatted"},
+    "tables": {"patterns", "markup"},
+    "preformatted": {"patterns", "markup"},
+    "markup": {"patterns"},
     "synth": {"cache"},
 }
 

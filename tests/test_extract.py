@@ -241,7 +241,7 @@ def test_loose_text_prose_pre_and_quoted_lists() -> None:
     ],
 )
 def test_preformatted_prose_is_told_from_code(pre: str, prose: bool) -> None:
-    from listen.cleanup import _read_preformatted
+    from listen.preformatted import _read_preformatted
 
     assert (_read_preformatted(pre) is not None) is prose
 

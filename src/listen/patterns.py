@@ -373,7 +373,7 @@ PAGE_CITATION = re.compile(r"^:\s?(pp?\.\s?)?\d+(\s?[–-]\s?\d+)?$")
 MARKER_TEXT = re.compile(r"^\s*(\[?\(?\d{1,3}\)?\]?|\[?[a-z*†‡]\]?|↩\ufe0f?|\^)\s*$")
 FOOTNOTE_HREF = re.compile(r"#(fn|cite|ref|note|footnote|_ftn|endnote)", re.IGNORECASE)
 
-# Telling preformatted prose from code (``cleanup._read_preformatted``).
+# Telling preformatted prose from code (``preformatted._read_preformatted``).
 WORD = re.compile(r"[^\W\d_]{2,}")
 CODE_SYMBOL = re.compile(r"[{}\[\]();=<>$#\\|*_/+&%@:`~^]")
 # Running heads and feet of a paginated plain-text document (RFCs, Internet-Drafts),

@@ -1,0 +1,31 @@
+"""Small readings of lxml elements shared by the extraction helpers."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from listen import patterns
+
+
+def is_block(element: HtmlElement) -> bool:
+    """A block, or inline markup around one (``<span><div>…</div></span>``)."""
+    if element.tag in patterns.BLOCK_TAGS:
+        return True
+    return element.tag != "br" and any(True for _ in element.iterdescendants(*patterns.BLOCK_TAGS))
+
+
+def short_text(element: HtmlElement, limit: int) -> str | None:
+    """The element's text if it is at most ``limit`` characters, else None (read lazily)."""
+    size = 0
+    parts: list[str] = []
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit * 3:
+            return None
+        parts.append(piece)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else None
+
+
+def text_of(element: HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
