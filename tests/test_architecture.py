@@ -31,6 +31,7 @@ STAGE_HELPERS = {
     "tables": {"patterns", "markup"},
     "preformatted": {"patterns", "markup"},
     "markup": {"patterns"},
+    "metadata": {"markup"},
     "synth": {"cache"},
 }
 

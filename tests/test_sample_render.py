@@ -33,6 +33,7 @@ from scipy.signal import resample_poly
 from typer.testing import CliRunner
 
 from listen.cli import app
+from listen.models import Cue
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "night-trains.html"
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -126,13 +127,6 @@ def test_the_sample_is_what_these_tests_expect() -> None:
 
 
 # ---------------------------------------------------------------- rendering, once per engine
-
-
-@dataclass(frozen=True)
-class Cue:
-    start: float
-    end: float
-    text: str
 
 
 @dataclass(frozen=True)

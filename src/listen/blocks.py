@@ -232,20 +232,20 @@ def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
     cleaned page in order, furniture already gone, so a block found between two
     kept blocks is part of the article.
     """
-    keys = {_key(b.text): i for i, b in reversed(list(enumerate(document)))}
-    seen = Counter(_key(b.text) for b in document)
-    have = {_key(b.text) for b in extracted}
+    keys = {match_key(b.text): i for i, b in reversed(list(enumerate(document)))}
+    seen = Counter(match_key(b.text) for b in document)
+    have = {match_key(b.text) for b in extracted}
     said = " ".join(b.text.lower() for b in extracted)
     result: list[Block] = []
     last = -1
     for block in extracted:
-        here = keys.get(_key(block.text), -1)
+        here = keys.get(match_key(block.text), -1)
         if here > last >= 0:
             result += [
                 d
                 for d in document[last + 1 : here]
-                if _key(d.text) not in have
-                and seen[_key(d.text)] == 1
+                if match_key(d.text) not in have
+                and seen[match_key(d.text)] == 1
                 and _sentence_like(d)
                 and not _said_already(d, said)
             ]
@@ -278,7 +278,8 @@ def _sentence_like(block: Block) -> bool:
     return words >= 5
 
 
-def _key(text: str) -> str:
+def match_key(text: str) -> str:
+    """What two copies of a block, cut or spaced another way, have in common."""
     return text[:60].lower()
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from listen import patterns
-from listen.markup import is_block, short_text, text_of
+from listen.markup import is_block, short_text, squashed, text_of
 from listen.models import Dropped
 from listen.preformatted import read_pre
 from listen.tables import table_reason
@@ -165,7 +165,7 @@ def _walk(root: HtmlElement) -> Iterator[HtmlElement]:
 
 def _alt_texts(root: HtmlElement) -> set[str]:
     """The pictures' descriptions (``alt``) long enough to be a caption's words."""
-    return {_squash(alt) for img in root.iter("img") if len(alt := img.get("alt") or "") >= 25}
+    return {squashed(alt) for img in root.iter("img") if len(alt := img.get("alt") or "") >= 25}
 
 
 def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
@@ -173,15 +173,11 @@ def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
     the page puts it (the Guardian lists a gallery's captions after the pictures)."""
     if not alt_texts or element.tag not in ("p", "li", "div"):
         return False
-    opening = _squash((element.text or "")[:40])[:12]
+    opening = squashed((element.text or "")[:40])[:12]
     if len(opening) < 4 or not any(alt.startswith(opening) for alt in alt_texts):
         return False  # cheap: most blocks open with words no picture's description has
     text = short_text(element, 400)
-    return text is not None and _squash(text) in alt_texts
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
+    return text is not None and squashed(text) in alt_texts
 
 
 def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | None:

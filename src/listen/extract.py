@@ -129,9 +129,9 @@ def _main_blocks(
     if not found:
         return document or _body_text(tree), []
     blocks = blocklib.restore_gaps(found, document)
-    kept = {b.text[:60].lower() for b in blocks}  # as restore_gaps matches blocks
+    kept = {blocklib.match_key(b.text) for b in blocks}
     outside = [Dropped(b.text[:300], "outside-article") for b in document
-               if b.text[:60].lower() not in kept]
+               if blocklib.match_key(b.text) not in kept]
     return blocks, outside
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from listen import patterns
@@ -29,3 +31,9 @@ def short_text(element: HtmlElement, limit: int) -> str | None:
 
 def text_of(element: HtmlElement) -> str:
     return " ".join(" ".join(element.itertext()).split())
+
+
+def squashed(text: str) -> str:
+    """The text's letters and digits alone, case folded: to tell two spellings of one
+    name apart from two names ("List of X" and "List of x!")."""
+    return re.sub(r"\W+", "", text).casefold()

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from listen.markup import squashed
+
 # A script wrapped for XHTML: "//<![CDATA[ {…} //]]>".
 _CDATA = re.compile(
     r"^\s*(?://\s*|/\*\s*)?<!\[CDATA\[(?:\s*\*/)?|(?:/\*\s*|//\s*)?\]\]>(?:\s*\*/)?\s*$"
@@ -55,9 +57,11 @@ def read_metadata(tree: HtmlElement, page_url: str | None) -> Metadata:
     """Collect metadata from ``tree`` (before any cleanup removes bylines or headers)."""
     ld = _json_ld_article(tree)
     meta = _meta_tags(tree)
-    site = _site(tree, ld, meta)
-    title = _title(tree, ld, meta, site)
-    if site and title and _squashed(site) == _squashed(title):
+    h1, logo = _headings(tree)
+    doc_title = next((str(t.text_content()) for t in tree.iter("title")), None)
+    site = _site(ld, meta, h1, logo, doc_title)
+    title = _title(ld, meta, site, h1, doc_title)
+    if site and title and squashed(site) == squashed(title):
         site = None  # a page that names itself only by its title ("Evolve: Docs | Evolve")
     base = page_url or ""
     url = _first(_canonical_link(tree), meta.get("og:url"), _text(ld.get("url")))
@@ -174,38 +178,38 @@ def _image(value: Any) -> str | None:
 
 
 def _title(
-    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str], site: str | None
+    ld: dict[str, Any],
+    meta: dict[str, str],
+    site: str | None,
+    h1: str | None,
+    doc_title: str | None,
 ) -> str | None:
-    h1 = _headline(tree)
-    doc_title = next((t.text_content() for t in tree.iter("title")), None)
     named = [_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
     # The name the page shows in its <h1> wins when a tag agrees with it: Wikipedia's
     # JSON-LD "headline" is the article's short description, its og:title ends "- Wikipedia".
     agreeing = [n for n in (*named, doc_title) if n and h1 and _names_heading(n, h1)]
     if agreeing:  # the tag's own words: an <h1> may run words together across a <br>
         title = next(p for p in (agreeing[0], _TITLE_SEPARATOR.split(agreeing[0])[0])
-                     if _squashed(p) == _squashed(h1 or ""))
+                     if squashed(p) == squashed(h1 or ""))
     else:
         title = _first(*named, meta.get("dc.title"), h1, doc_title)
     return _strip_site_suffix(" ".join(title.split()), site) if title else None
 
 
-def _headline(tree: HtmlElement) -> str | None:
-    """The first <h1> with text that is not the site's logo (a link home)."""
+def _headings(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """The first <h1> that is the page's own, and the first that links home: the site's
+    name, set as its logo (``<h1><a href="/">V8</a></h1>``)."""
+    headline: str | None = None
+    logo: str | None = None
     for heading in tree.iter("h1"):
         text = str(heading.text_content())
-        if text.strip() and not _links_home(heading, text):
-            return text
-    return None
-
-
-def _logo(tree: HtmlElement) -> str | None:
-    """The text of an <h1> that links home: the site's name, set as its logo."""
-    for heading in tree.iter("h1"):
-        text = " ".join(str(heading.text_content()).split())
-        if text and _links_home(heading, text):
-            return text
-    return None
+        if not text.strip():
+            continue
+        if _links_home(heading, text):
+            logo = logo or " ".join(text.split())
+        else:
+            headline = headline or text
+    return headline, logo
 
 
 def _links_home(heading: HtmlElement, text: str) -> bool:
@@ -215,20 +219,26 @@ def _links_home(heading: HtmlElement, text: str) -> bool:
         home = href in ("", "/", "./", "#", "index.html", "index.htm", "index.php") or bool(
             re.fullmatch(r"https?://[^/]+/?", href)
         )
-        if home and _squashed(link.text_content()) == _squashed(text):
+        if home and squashed(link.text_content()) == squashed(text):
             return True
     return False
 
 
-def _site(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> str | None:
+def _site(
+    ld: dict[str, Any],
+    meta: dict[str, str],
+    h1: str | None,
+    logo: str | None,
+    doc_title: str | None,
+) -> str | None:
     """The site's own name: og:site_name, else the suffix of a title after the page's
     <h1> ("<h1> - Wikipedia"), else a logo <h1> linking home, else the publisher, else
     application-name.
     (A publisher is often the company: "Wikimedia Foundation, Inc.")"""
     site = _first(
         meta.get("og:site_name"),
-        _title_suffix(tree, meta),
-        _logo(tree),
+        _title_suffix(h1, (meta.get("og:title"), doc_title)),
+        logo,
         _text(ld.get("publisher")),
         meta.get("application-name"),
     )
@@ -244,14 +254,12 @@ def _site_name(site: str) -> str | None:
     return site or None
 
 
-def _title_suffix(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+def _title_suffix(h1: str | None, titles: tuple[str | None, ...]) -> str | None:
     """"Site" in a title "<h1> - Site"; not in "Site | <h1>" nor "Title | <h1 logo>",
     which cannot be told apart."""
-    h1 = _headline(tree)
-    doc_title = next((t.text_content() for t in tree.iter("title")), None)
-    for title in (meta.get("og:title"), doc_title):
+    for title in titles:
         parts = _TITLE_SEPARATOR.split(" ".join((title or "").split()))
-        if h1 and len(parts) == 2 and _squashed(parts[0]) == _squashed(h1) != "":
+        if h1 and len(parts) == 2 and squashed(parts[0]) == squashed(h1) != "":
             return parts[1]
     return None
 
@@ -260,11 +268,7 @@ def _names_heading(title: str, heading: str) -> bool:
     """``List of X - Wikipedia`` names the heading ``List of X``; so does ``List of X``
     (but ``News | The Post`` does not name a logo ``<h1>The Post</h1>``)."""
     parts = [title, _TITLE_SEPARATOR.split(title)[0]]
-    return any(_squashed(part) == _squashed(heading) != "" for part in parts)
-
-
-def _squashed(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
+    return any(squashed(part) == squashed(heading) != "" for part in parts)
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·»]\s+")
