@@ -19,8 +19,8 @@ from pathlib import Path
 import trafilatura
 
 from listen.errors import ListenError
-from listen.extract import extract_article
 from listen.models import Page
+from listen.read.extract import extract_article
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parent.parent / "../shared/samples/readability-dev/html"
 

@@ -28,12 +28,12 @@ from unittest.mock import patch
 import trafilatura
 from lxml.html import HtmlElement
 
-from listen import blocks, cleanup, patterns
 from listen.errors import ListenError
-from listen.extract import extract_article
 from listen.models import Article, Dropped, Page
-from listen.script import ScriptOptions, build_script
+from listen.read import blocks, cleanup, patterns
+from listen.read.extract import extract_article
 from listen.scriptview import script_as_text
+from listen.speech.script import ScriptOptions, build_script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent / "../shared/samples/readability-dev"

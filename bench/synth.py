@@ -11,9 +11,9 @@ For each engine, on the same script:
   installed, else the same libespeak-ng driven synchronously through ctypes
   (AUDIO_OUTPUT_SYNCHRONOUS, no pyttsx3). Piper: PiperVoice with onnxruntime's
   default threads;
-* cold: ``listen.synth.synthesize`` with an empty cache (the pool when it pays),
+* cold: ``listen.sound.synth.synthesize`` with an empty cache (the pool when it pays),
   once with a finisher that only wraps the PCM (synthesis only) and once with
-  ``listen.finish.TakeFinisher`` (synthesis + mastering + MP3 encoding);
+  ``listen.sound.finish.TakeFinisher`` (synthesis + mastering + MP3 encoding);
 * warm: the same, after editing one paragraph, against the cache the cold run filled.
 
 Targets on 2 cores: raw/cold >= 1.6 and warm/cold <= 0.10.
@@ -33,8 +33,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listen.cache import TakeCache
-from listen.finish import TakeFinisher
 from listen.models import (
     Article,
     EncodedTake,
@@ -45,7 +43,9 @@ from listen.models import (
     TakeRef,
     VoiceProfile,
 )
-from listen.synth import Finisher, available_cores, synthesize
+from listen.sound.cache import TakeCache
+from listen.sound.finish import TakeFinisher
+from listen.sound.synth import Finisher, available_cores, synthesize
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -72,9 +72,9 @@ class PcmFinisher:
 
 
 def script_from_source(source: str) -> Script:
-    from listen.extract import extract_article
-    from listen.load import load_page
-    from listen.script import build_script
+    from listen.read.extract import extract_article
+    from listen.read.load import load_page
+    from listen.speech.script import build_script
 
     return build_script(extract_article(load_page(source)))
 

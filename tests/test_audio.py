@@ -8,7 +8,8 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from listen.audio import (
+from listen.errors import AudioError
+from listen.sound.audio import (
     AudioSegment,
     LoudnessMeter,
     decode_mp3,
@@ -16,7 +17,6 @@ from listen.audio import (
     to_mono_float,
     true_peak_dbtp,
 )
-from listen.errors import AudioError
 
 
 def bursts(rate: int, seconds: float, seed: int) -> np.ndarray:

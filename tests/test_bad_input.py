@@ -75,7 +75,7 @@ from typer.testing import CliRunner
 import listen.fsutil as fsutil
 import listen.pipeline as pipeline
 from listen.cli import app
-from listen.load import MAX_BYTES
+from listen.read.load import MAX_BYTES
 
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
 runner = CliRunner()

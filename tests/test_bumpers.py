@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from listen.audio import decode_mp3
 from listen.cli import app
+from listen.sound.audio import decode_mp3
 
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
 JINGLE_SECONDS = 2.0

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
-from listen.cache import TakeCache, default_cache_dir, take_key
 from listen.models import EncodedTake, Pauses, VoiceProfile
+from listen.sound.cache import TakeCache, default_cache_dir, take_key
 
 PROFILE = VoiceProfile(name="joe", engine="piper", voice="en_US-joe-medium")
 TAKE = EncodedTake(mp3=b"\xff\xf3" + bytes(range(256)) * 40, frames=9, sample_rate=22050,

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from listen.catalog import CATALOG_NAME, SCHEMA_VERSION, Catalog, guid_for
 from listen.errors import FeedError
 from listen.models import Channel, Episode
+from listen.publish.catalog import CATALOG_NAME, SCHEMA_VERSION, Catalog, guid_for
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 

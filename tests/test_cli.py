@@ -15,8 +15,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
-from listen.audio import decode_mp3
 from listen.cli import app
+from listen.sound.audio import decode_mp3
 
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
 TITLE = "Harbour ferry returns after storm repairs"

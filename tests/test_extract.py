@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from listen.errors import ConfigError, ExtractError
-from listen.extract import extract_article, find_rule
-from listen.load import load_page
 from listen.models import Article, BlockKind, Page, SiteRule
+from listen.read.extract import extract_article, find_rule
+from listen.read.load import load_page
 from listen.tomlfile import parse_toml
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -241,7 +241,7 @@ def test_loose_text_prose_pre_and_quoted_lists() -> None:
     ],
 )
 def test_preformatted_prose_is_told_from_code(pre: str, prose: bool) -> None:
-    from listen.preformatted import _read_preformatted
+    from listen.read.preformatted import _read_preformatted
 
     assert (_read_preformatted(pre) is not None) is prose
 
@@ -257,8 +257,8 @@ def test_math_source_is_not_read_out() -> None:
 
 
 def test_blocks_trafilatura_skipped_between_kept_ones_come_back() -> None:
-    from listen.blocks import restore_gaps
     from listen.models import Block
+    from listen.read.blocks import restore_gaps
 
     first = Block(BlockKind.PARAGRAPH, "The ferry left the harbour at seven in the morning.")
     last = Block(BlockKind.PARAGRAPH, "By noon the island was in sight and the wind had dropped.")

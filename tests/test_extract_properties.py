@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from listen.errors import ListenError
-from listen.extract import extract_article
 from listen.models import Page
+from listen.read.extract import extract_article
 
 TAGS = [
     "p",

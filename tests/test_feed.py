@@ -20,9 +20,10 @@ import lameenc
 import pytest
 from lxml import etree
 
-from listen.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.errors import ConfigError
-from listen.feed import (
+from listen.models import Channel, Episode
+from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
+from listen.publish.feed import (
     APPLE_CATEGORIES,
     NAMESPACES,
     check_category,
@@ -31,7 +32,6 @@ from listen.feed import (
     podcast_guid,
     render_feed,
 )
-from listen.models import Channel, Episode
 
 GOLDEN = Path(__file__).parent / "golden" / "feed.xml"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from listen.errors import ConfigError
-from listen.lexicon import Lexicon, load_lexicon, shipped_lexicons
+from listen.speech.lexicon import Lexicon, load_lexicon, shipped_lexicons
 
 
 def _lexicon(**words: str) -> Lexicon:

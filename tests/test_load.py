@@ -13,7 +13,7 @@ import pytest
 
 from listen import __version__
 from listen.errors import SourceError
-from listen.load import decode_html, fetch_bytes, load_page
+from listen.read.load import decode_html, fetch_bytes, load_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = "<html><head><title>Café</title></head><body><p>Crème brûlée – 5 €</p></body></html>"

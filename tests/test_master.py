@@ -11,10 +11,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from listen.audio import AudioSegment, decode_mp3, true_peak_dbtp
-from listen.encode import encode_take, write_mp3
 from listen.errors import AudioError
-from listen.master import assemble, limit_true_peak, load_bumper, master_take
 from listen.models import (
     Article,
     EncodedTake,
@@ -25,6 +22,9 @@ from listen.models import (
     SegmentKind,
     Sentence,
 )
+from listen.sound.audio import AudioSegment, decode_mp3, true_peak_dbtp
+from listen.sound.encode import encode_take, write_mp3
+from listen.sound.master import assemble, limit_true_peak, load_bumper, master_take
 
 SOURCE_RATE = 22050
 RATE = 44100

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from listen import abbreviations
-from listen.initialisms import reads_as_word
-from listen.normalize import RULES, normalize
+from listen.speech import abbreviations
+from listen.speech.initialisms import reads_as_word
+from listen.speech.normalize import RULES, normalize
 
 
 def _cases(*rows: tuple[str, str]) -> list[tuple[str, str]]:

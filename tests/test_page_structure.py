@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from listen.extract import extract_article
-from listen.metadata import split_names
 from listen.models import Article, BlockKind, Page
+from listen.read.extract import extract_article
+from listen.read.metadata import split_names
 
 PROSE = (
     "The harbour board met on Tuesday evening to settle the question of the old ferry, "
@@ -240,7 +240,7 @@ def test_dublin_core_names_are_read_in_library_order() -> None:
 
 
 def test_a_plain_text_document_has_its_section_titles_as_headings() -> None:
-    from listen.load import load_page
+    from listen.read.load import load_page
 
     fixture = str(Path(__file__).parent / "fixtures" / "plaintext-rfc.html")
     article = extract_article(load_page(fixture))
@@ -385,8 +385,8 @@ def test_a_commented_shell_snippet_is_not_read_as_prose() -> None:
 
 
 def test_headings_left_empty_in_turn_are_all_dropped() -> None:
-    from listen.blocks import polish
     from listen.models import Block
+    from listen.read.blocks import polish
 
     blocks = [
         Block(BlockKind.HEADING, "The vote", 2),

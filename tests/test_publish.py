@@ -22,12 +22,12 @@ import pytest
 from lxml import etree
 
 from catalogcheck import catalog_guids
-from listen import publish as publishing
-from listen.catalog import CATALOG_NAME
 from listen.errors import ConfigError, FeedError, OutputError
-from listen.feed import FEED_NAME, NAMESPACES
 from listen.models import Channel, Episode
-from listen.publish import (
+from listen.publish import folder as publishing
+from listen.publish.catalog import CATALOG_NAME
+from listen.publish.feed import FEED_NAME, NAMESPACES
+from listen.publish.folder import (
     LOCK_NAME,
     folder_lock,
     list_episodes,
@@ -51,7 +51,7 @@ PUBLISH_LOOP = textwrap.dedent("""
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
     from listen.models import Channel, Episode
-    from listen.publish import publish
+    from listen.publish.folder import publish
     out, prefix, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     channel = Channel(title="Race Conditions", link="https://example.org/",
                       description="Read aloud.", author="Ed", owner_email="ed@example.org",

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from listen.engines.pyttsx3 import Pyttsx3Engine
 from listen.models import VoiceProfile
+from listen.sound.engines.pyttsx3 import Pyttsx3Engine
 
 SUBJECTS = ("The sleeper", "A night train", "The last tram", "Our ferry", "The mail coach")
 VERBS = ("leaves at nine", "crosses the Alps", "waits in Munich", "reaches Vienna at dawn")

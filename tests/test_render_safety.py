@@ -30,9 +30,9 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from catalogcheck import catalog_guids
-from listen.audio import decode_mp3
-from listen.feed import FEED_NAME, NAMESPACES
-from listen.publish import folder_lock
+from listen.publish.feed import FEED_NAME, NAMESPACES
+from listen.publish.folder import folder_lock
+from listen.sound.audio import decode_mp3
 
 HARBOUR = Path(__file__).parent / "pages" / "harbour-ferry.html"
 HARBOUR_TITLE = "Harbour ferry returns after storm repairs"
@@ -119,7 +119,14 @@ def start(work: Path, source: Path | str, *extra: str, out: str = "out", cache: 
                "--cache", str(work / cache), "--voice", str(work / "tone.toml"),
                "--base-url", BASE_URL, "--jobs", str(jobs), "--quiet", *extra]
     return subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C handled as in a terminal, even when these tests run in a background job
+    (a shell starts those with SIGINT ignored, and a child inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 180) -> tuple[int, str, str]:

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 import pytest
 
 from listen.errors import ConfigError, ExtractError
-from listen.lexicon import Lexicon
 from listen.models import (
     Article,
     Block,
@@ -16,7 +15,8 @@ from listen.models import (
     Script,
     SegmentKind,
 )
-from listen.script import ScriptOptions, build_script, split_sentences, spoken_date
+from listen.speech.lexicon import Lexicon
+from listen.speech.script import ScriptOptions, build_script, split_sentences, spoken_date
 
 MARCH_4 = datetime(2026, 3, 4, 9, 30, tzinfo=timezone.utc)
 
@@ -67,7 +67,7 @@ def _texts(script: Script, kind: SegmentKind) -> list[str]:
         ("It was 2020. 2021 was better.", ["It was 2020.", "2021 was better."]),
         ("Apples, pears etc. The rest.", ["Apples, pears etc.", "The rest."]),
         ("At 5 p.m. The end.", ["At 5 p.m.", "The end."]),
-        # every class of ``listen.abbreviations``: never, before a number, may end
+        # every class of ``listen.speech.abbreviations``: never, before a number, may end
         ("Prices incl. VAT are high.", ["Prices incl. VAT are high."]),
         ("It is esp. Cold. Then", ["It is esp. Cold.", "Then"]),
         ("It is approx. Ten. Then", ["It is approx. Ten.", "Then"]),

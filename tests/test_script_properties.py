@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listen.abbreviations import ABBREVIATIONS, Abbreviation
 from listen.errors import ExtractError
 from listen.models import Article, Block, BlockKind, PauseKind, Script
-from listen.normalize import normalize
-from listen.script import ScriptOptions, build_script, split_sentences
+from listen.speech.abbreviations import ABBREVIATIONS, Abbreviation
+from listen.speech.normalize import normalize
+from listen.speech.script import ScriptOptions, build_script, split_sentences
 
 # Characters the rules react to, mixed with anything at all.
 _TRICKY = "abcXYZ ICJ US.e.g.Dr.St.No. 0123456789-–—…[]()\"'“”‘’$€£%°/&+=×~#@:;,!?\n\u00a0\u00ad"

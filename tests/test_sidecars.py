@@ -9,8 +9,8 @@ from pathlib import Path
 from mutagen.id3 import ID3
 
 from listen.models import ChapterMark, Cue, EpisodeTags, Program
-from listen.sidecars import render_chapters_json, render_srt, render_vtt
-from listen.tags import render_id3
+from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
+from listen.publish.tags import render_id3
 
 PROGRAM = Program(
     cues=(

@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import listen.synth as synth
-from listen.cache import TakeCache
-from listen.engines.tone import SAMPLE_RATE, expected_samples
+import listen.sound.synth as synth
 from listen.errors import EngineError
 from listen.models import (
     Article,
@@ -25,6 +23,8 @@ from listen.models import (
     TakeRef,
     VoiceProfile,
 )
+from listen.sound.cache import TakeCache
+from listen.sound.engines.tone import SAMPLE_RATE, expected_samples
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

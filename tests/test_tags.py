@@ -12,10 +12,10 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from listen.cover import make_cover
-from listen.encode import FRAME_SAMPLES, encode_take, write_mp3
 from listen.models import ChapterMark, Cue, EpisodeTags, Program
-from listen.tags import language_code, read_tags, render_id3
+from listen.publish.cover import make_cover
+from listen.publish.tags import language_code, read_tags, render_id3
+from listen.sound.encode import FRAME_SAMPLES, encode_take, write_mp3
 
 RATE = 44100
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import listen.voices as voices
+import listen.sound.voices as voices
 from listen.errors import ConfigError, UnknownVoice
 from listen.models import Pauses
-from listen.voices import list_profiles, list_voices, load_profile, shipped_voices_folder
+from listen.sound.voices import list_profiles, list_voices, load_profile, shipped_voices_folder
 
 SHIPPED = {"joe", "espeak-en-us", "espeak-en-gb"}
 KEYS = ("engine", "voice", "language", "rate", "variation", "loudness", "true_peak",

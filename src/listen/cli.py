@@ -315,7 +315,7 @@ def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
 
     Example: listen feed list --out output
     """
-    from listen.publish import list_episodes
+    from listen.publish.folder import list_episodes
 
     settings = load_settings(config, out_dir=out)
     table = Table()
@@ -339,7 +339,7 @@ def feed_remove(
 
     Example: listen feed remove https://example.com/news/story.html
     """
-    from listen.publish import unpublish
+    from listen.publish.folder import unpublish
 
     settings = load_settings(config, out_dir=out)
     if not unpublish(settings.out_dir, episode_id):

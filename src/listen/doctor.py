@@ -11,15 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from listen.config import Settings
-from listen.engines import engine_names, get_engine
 from listen.errors import ListenError
-from listen.voices import list_profiles, list_voices
+from listen.sound.engines import engine_names, get_engine
+from listen.sound.voices import list_profiles, list_voices
 
 
 def espeak_state() -> str:
     """Which libespeak-ng the pyttsx3 engine loads, or why it cannot."""
     try:
-        from listen.engines.pyttsx3 import espeak_library
+        from listen.sound.engines.pyttsx3 import espeak_library
 
         return espeak_library()
     except ListenError as exc:
@@ -67,7 +67,7 @@ def _engine_state(name: str) -> str:
 
 
 def _cache_state(settings: Settings) -> str:
-    from listen.cache import TakeCache, default_cache_dir
+    from listen.sound.cache import TakeCache, default_cache_dir
 
     if not settings.use_cache:
         return "off"
@@ -77,8 +77,8 @@ def _cache_state(settings: Settings) -> str:
 
 
 def _output_state(out: Path) -> str:
-    from listen.feed import FEED_NAME
-    from listen.publish import list_episodes
+    from listen.publish.feed import FEED_NAME
+    from listen.publish.folder import list_episodes
 
     if not out.exists():
         return f"{escape(str(out))} (not created yet)"

@@ -23,23 +23,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from listen import __version__
-from listen.cache import TakeCache, default_cache_dir
-from listen.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.config import Settings, channel_for
-from listen.cover import make_cover, square_cover
-from listen.encode import encode_take, write_mp3
-from listen.engines import get_engine
 from listen.errors import AudioError, ConfigError, FeedError, ListenError, OutputError
-from listen.extract import extract_article
-from listen.feed import check_category
-from listen.finish import SAMPLE_RATE, TakeFinisher
 from listen.fsutil import atomic_writer, describe_os_error, write_atomic
-from listen.lexicon import load_lexicon
-from listen.load import fetch_bytes, load_page
-from listen.master import assemble, load_bumper
 from listen.models import (
     Article,
     Channel,
@@ -52,15 +41,23 @@ from listen.models import (
     TakeRef,
     VoiceProfile,
 )
-from listen.publish import folder_lock, list_episodes, publish, rebuild
-from listen.script import ScriptOptions, build_script
-from listen.sidecars import render_chapters_json, render_srt, render_vtt
-from listen.synth import synthesize
-from listen.tags import render_id3
-from listen.voices import load_profile
-
-if TYPE_CHECKING:
-    pass
+from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
+from listen.publish.cover import make_cover, square_cover
+from listen.publish.feed import check_category
+from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
+from listen.publish.tags import render_id3
+from listen.read.extract import extract_article
+from listen.read.load import fetch_bytes, load_page
+from listen.sound.cache import TakeCache, default_cache_dir
+from listen.sound.encode import write_mp3
+from listen.sound.engines import get_engine
+from listen.sound.finish import TakeFinisher
+from listen.sound.master import assemble
+from listen.sound.synth import synthesize
+from listen.sound.voices import load_profile
+from listen.speech.lexicon import load_lexicon
+from listen.speech.script import ScriptOptions, build_script
 
 SHOW_COVER = "cover.jpg"
 
@@ -128,7 +125,7 @@ def render(
             on_progress=hooks.on_takes,
         )
         hooks.on_stage("mastering")
-        intro, outro = _bumpers(settings, profile)
+        intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
         cover, cover_warning = _episode_cover(article)
         tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
@@ -270,21 +267,12 @@ def _frames(
 
 
 def _bumpers(
-    settings: Settings, profile: VoiceProfile
+    settings: Settings, finisher: TakeFinisher
 ) -> tuple[EncodedTake | None, EncodedTake | None]:
-    def bumper(path: Path | None, pause_ms: int) -> EncodedTake | None:
-        if path is None:
-            return None
-        pcm = load_bumper(path, loudness=profile.loudness, true_peak=profile.true_peak,
-                          sample_rate=SAMPLE_RATE)
-        silence_samples = SAMPLE_RATE * pause_ms // 1000
-        import numpy as np
-
-        padded = np.concatenate([pcm, np.zeros(silence_samples, dtype=pcm.dtype)])
-        return encode_take(padded, speech_samples=len(pcm), sample_rate=SAMPLE_RATE,
-                           bitrate=settings.bitrate)
-
-    return bumper(settings.intro_audio, 500), bumper(settings.outro_audio, 0)
+    """The publisher's intro (half a second of silence after it) and outro, if set."""
+    intro, outro = settings.intro_audio, settings.outro_audio
+    return (finisher.bumper(intro, 500) if intro else None,
+            finisher.bumper(outro, 0) if outro else None)
 
 
 def _episode_cover(article: Article) -> tuple[bytes, str]:

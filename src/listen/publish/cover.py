@@ -36,12 +36,21 @@ def _font(size: int) -> _Font:
     return ImageFont.load_default(size=size)
 
 
+_MAX_LINES = 6
+
+
 def _fit_title(draw: ImageDraw.ImageDraw, title: str, width: int, height: int) -> tuple[str, _Font]:
-    """The largest font size (and its line wrapping) that fits the title in the box."""
+    """The largest font size at which the title, broken only between words, fits the box.
+
+    A word is never split across lines ("The Pla / tform"): when the longest word
+    does not fit the width, the type shrinks until it does.
+    """
     for size in range(height // 3, 11, -4):
         font = _font(size)
-        columns = max(4, int(width / (size * 0.52)))
-        text = "\n".join(textwrap.wrap(title, columns, break_long_words=True)[:6])
+        lines = _wrap_words(draw, title, font, width)
+        if lines is None or len(lines) > _MAX_LINES:
+            continue
+        text = "\n".join(lines)
         left, top, right, bottom = draw.multiline_textbbox(
             (0, 0), text, font=font, spacing=size // 5
         )
@@ -50,14 +59,41 @@ def _fit_title(draw: ImageDraw.ImageDraw, title: str, width: int, height: int) -
     return textwrap.shorten(title, 60), _font(12)
 
 
+def _wrap_words(
+    draw: ImageDraw.ImageDraw, title: str, font: _Font, width: int
+) -> list[str] | None:
+    """Whole words on each line, as many as fit ``width``; None when one word alone does not."""
+    lines: list[str] = []
+    for word in title.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        elif draw.textlength(word, font=font) <= width:
+            lines.append(word)
+        else:
+            return None
+    return lines
+
+
+def _title_box(size: int) -> tuple[int, int]:
+    margin = round(size * _MARGIN)
+    return size - 2 * margin, round(size * 0.62)
+
+
+def title_layout(title: str, size: int = 1400) -> tuple[list[str], int]:
+    """How ``make_cover`` sets a title on a cover ``size`` pixels wide: lines and type size."""
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    text, font = _fit_title(draw, title.strip() or "Untitled", *_title_box(size))
+    return text.split("\n"), round(font.size) if isinstance(font, ImageFont.FreeTypeFont) else 12
+
+
 def make_cover(title: str, site: str, size: int = 1400) -> bytes:
     """A square JPEG: the title large and wrapped, the site name under an accent rule."""
     background, accent = _palette(title + site)
     image = Image.new("RGB", (size, size), background)
     draw = ImageDraw.Draw(image)
     margin = round(size * _MARGIN)
-    box_width, box_height = size - 2 * margin, round(size * 0.62)
-    text, font = _fit_title(draw, title.strip() or "Untitled", box_width, box_height)
+    text, font = _fit_title(draw, title.strip() or "Untitled", *_title_box(size))
     spacing = round(font.size / 5) if isinstance(font, ImageFont.FreeTypeFont) else 4
     draw.multiline_text(
         (margin, margin * 1.4), text, font=font, fill=(250, 248, 242), spacing=spacing

@@ -27,11 +27,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from listen.catalog import CATALOG_NAME, Catalog
 from listen.errors import FeedError
-from listen.feed import FEED_NAME, check_category, render_feed
 from listen.fsutil import write_atomic
 from listen.models import Channel, Episode
+from listen.publish.catalog import CATALOG_NAME, Catalog
+from listen.publish.feed import FEED_NAME, check_category, render_feed
 
 LOCK_NAME = ".listen.lock"
 """The lock file, on Windows only; elsewhere the folder itself is locked."""

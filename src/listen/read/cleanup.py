@@ -20,11 +20,11 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from listen import patterns
-from listen.markup import is_block, short_text, squashed, text_of
 from listen.models import Dropped
-from listen.preformatted import read_pre
-from listen.tables import table_reason
+from listen.read import patterns
+from listen.read.markup import is_block, short_text, squashed, text_of
+from listen.read.preformatted import read_pre
+from listen.read.tables import table_reason
 
 
 def clean_tree(

@@ -22,12 +22,12 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from listen import blocks as blocklib
-from listen.cleanup import clean_tree
 from listen.errors import ConfigError, ExtractError, ListenError
-from listen.metadata import Metadata, iso639_1, read_metadata
 from listen.models import Article, Block, BlockKind, Dropped, Page, SiteRule
-from listen.preformatted import is_plain_text_document
+from listen.read import blocks as blocklib
+from listen.read.cleanup import clean_tree
+from listen.read.metadata import Metadata, iso639_1, read_metadata
+from listen.read.preformatted import is_plain_text_document
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag

@@ -6,7 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from listen import patterns
+from listen.read import patterns
 
 
 def is_block(element: HtmlElement) -> bool:

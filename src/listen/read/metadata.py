@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from listen.markup import squashed
+from listen.read.markup import squashed
 
 # A script wrapped for XHTML: "//<![CDATA[ {…} //]]>".
 _CDATA = re.compile(

@@ -11,9 +11,9 @@ import re
 
 from lxml.html import HtmlElement
 
-from listen import patterns
-from listen.markup import text_of
 from listen.models import Dropped
+from listen.read import patterns
+from listen.read.markup import text_of
 
 
 def is_plain_text_document(root: HtmlElement) -> bool:

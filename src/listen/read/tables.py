@@ -11,8 +11,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from listen import patterns
-from listen.markup import is_block, text_of
+from listen.read import patterns
+from listen.read.markup import is_block, text_of
 
 
 def table_reason(table: HtmlElement) -> str | None:

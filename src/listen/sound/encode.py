@@ -27,9 +27,9 @@ from typing import BinaryIO
 import lameenc
 import numpy as np
 
-from listen.audio import Samples
 from listen.errors import AudioError
 from listen.models import EncodedTake, Program
+from listen.sound.audio import Samples
 
 FRAME_SAMPLES = 1152
 ENCODER_DELAY = 576

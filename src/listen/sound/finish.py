@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from listen.encode import encode_take
-from listen.master import master_take
+import numpy as np
+
 from listen.models import EncodedTake
+from listen.sound.encode import encode_take
+from listen.sound.master import load_bumper, master_take
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydub import AudioSegment
 
 SAMPLE_RATE = 44100
@@ -48,3 +52,11 @@ class TakeFinisher:
         return encode_take(
             pcm, speech_samples=speech, sample_rate=self.sample_rate, bitrate=self.bitrate
         )
+
+    def bumper(self, path: Path, pause_ms: int) -> EncodedTake:
+        """A publisher's intro or outro file, mastered like a take, then ``pause_ms`` of silence."""
+        pcm = load_bumper(path, loudness=self.loudness, true_peak=self.true_peak,
+                          sample_rate=self.sample_rate)
+        silence = np.zeros(self.sample_rate * pause_ms // 1000, dtype=pcm.dtype)
+        return encode_take(np.concatenate([pcm, silence]), speech_samples=len(pcm),
+                           sample_rate=self.sample_rate, bitrate=self.bitrate)

@@ -20,7 +20,9 @@ from pathlib import Path
 import numpy as np
 import soxr
 
-from listen.audio import (
+from listen.errors import AudioError
+from listen.models import ChapterMark, Cue, EncodedTake, Program, Script, TakeRef
+from listen.sound.audio import (
     AudioSegment,
     Samples,
     decode_audio,
@@ -31,8 +33,6 @@ from listen.audio import (
     sample_peaks,
     to_mono_float,
 )
-from listen.errors import AudioError
-from listen.models import ChapterMark, Cue, EncodedTake, Program, Script, TakeRef
 
 CODEC_LOSS_DB = 0.4
 """Added to the target: a 64 kbit/s MP3 of speech measures this much quieter decoded."""

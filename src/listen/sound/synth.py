@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from listen.cache import TakeCache, take_key
-from listen.engines import Engine, get_engine
 from listen.errors import EngineError, ListenError
 from listen.models import EncodedTake, Script, TakeRef, VoiceProfile
+from listen.sound.cache import TakeCache, take_key
+from listen.sound.engines import Engine, get_engine
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -48,7 +48,7 @@ POOL_STARTUP_SECONDS = 1.0
 """About what starting a worker costs (interpreter, imports, engine and voice)."""
 FINISH_COST_PER_CHAR = 0.0004
 """Seconds to master and encode the audio of one character with
-``listen.finish.TakeFinisher`` (44.1 kHz, 64 kbit/s): about 0.38 s of CPU per audio
+``listen.sound.finish.TakeFinisher`` (44.1 kHz, 64 kbit/s): about 0.38 s of CPU per audio
 minute, about 1,000 characters (bench/synth.py and a per-take timing, November 2026)."""
 _FIRST_RESULT_GRACE = 60.0
 """Extra wait for the first result: workers start and load their voice first."""

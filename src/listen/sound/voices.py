@@ -22,9 +22,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listen.engines import engine_names, get_engine
 from listen.errors import ConfigError, EngineUnavailable, UnknownVoice
 from listen.models import Pauses, VoiceInfo, VoiceProfile
+from listen.sound.engines import engine_names, get_engine
 from listen.tomlfile import parse_toml
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class _Source:
 
     name: str
     where: str
-    """Shown in error messages: a path, or ``listen.voices/<file>``."""
+    """Shown in error messages: a path, or ``listen.sound.voices/<file>``."""
     read: Callable[[], str]
     folder: Path | None
     """For resolving relative model paths; None for shipped profiles."""

@@ -26,7 +26,7 @@ on what earlier ones did):
 
 For a language other than English only the rules marked "all" run: they change
 typography, never words, so they cannot make a German or French sentence worse.
-A pronunciation lexicon (``listen.lexicon``) is applied before these rules.
+A pronunciation lexicon (``listen.speech.lexicon``) is applied before these rules.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from listen import initialisms, numbers
-from listen.abbreviations import ABBREVIATIONS, Use
+from listen.speech import initialisms, numbers
+from listen.speech.abbreviations import ABBREVIATIONS, Use
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def _listed(match: re.Match[str]) -> str:
 def abbreviations(text: str) -> str:
     """Abbreviations an engine would spell or mispronounce, written out.
 
-    ``listen.abbreviations.ABBREVIATIONS`` says which and where: titles only before a
+    ``listen.speech.abbreviations.ABBREVIATIONS`` says which and where: titles only before a
     capitalised name ("Dr. Smith", "St. Louis", "Roe v. Wade"), "No."/"Jan." only
     before a number, "e.g."/"incl." anywhere. "St." after a word is a street;
     "U.S." → "U S".

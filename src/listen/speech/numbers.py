@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from listen.abbreviations import MONTH_ABBREVIATIONS, MONTHS, SENTENCE_OPENERS
+from listen.speech.abbreviations import MONTH_ABBREVIATIONS, MONTHS, SENTENCE_OPENERS
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _TEXT_ENDS = re.compile(r"[\"')\]]*\s*$")

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from listen import abbreviations
-from listen.abbreviations import MONTHS, Use
 from listen.errors import ConfigError, ExtractError
-from listen.lexicon import Lexicon, load_lexicon
 from listen.models import Article, BlockKind, PauseKind, Script, Segment, SegmentKind, Sentence
-from listen.normalize import clean, normalize, primary_language
+from listen.speech import abbreviations
+from listen.speech.abbreviations import MONTHS, Use
+from listen.speech.lexicon import Lexicon, load_lexicon
+from listen.speech.normalize import clean, normalize, primary_language
 
 MIN_MAX_CHARS = 40
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
 
-from listen.engines.base import Engine
 from listen.errors import ConfigError
+from listen.sound.engines.base import Engine
 
 __all__ = ["Engine", "engine_names", "get_engine"]
 

@@ -19,11 +19,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from listen.audio import segment_from_pcm
-from listen.engines._guard import Watchdog
-from listen.engines.base import Engine
 from listen.errors import ConfigError, EngineError, EngineUnavailable, UnknownVoice
 from listen.models import VoiceInfo, VoiceProfile
+from listen.sound.audio import segment_from_pcm
+from listen.sound.engines._guard import Watchdog
+from listen.sound.engines.base import Engine
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from listen.audio import segment_from_pcm
-from listen.engines.base import Engine
 from listen.errors import EngineError
 from listen.models import VoiceInfo, VoiceProfile
+from listen.sound.audio import segment_from_pcm
+from listen.sound.engines.base import Engine
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
