@@ -47,6 +47,7 @@ LIBRARY_HOMES = {
     "PIL": {"publish"},
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor"},
+    "num2words": {"speech"},
 }
 
 
