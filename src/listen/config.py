@@ -51,6 +51,9 @@ class Settings:
     """Also write ``<slug>.srt``."""
     lexicon: Mapping[str, str] = field(default_factory=dict)
     """Publisher pronunciations: word or phrase → respelling."""
+    speech: Mapping[str, Any] = field(default_factory=dict)
+    """``[speech.<language>.<table>]``: additions to the speech data (units, currencies,
+    abbreviations …), by language; checked when a script is built."""
     sites: Mapping[str, SiteRule] = field(default_factory=dict)
     config_path: Path | None = None
 
@@ -99,10 +102,11 @@ def _from_toml(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     data = parse_toml(text, str(path))
-    unknown = set(data) - {"show", "render", "lexicon", "sites"}
+    unknown = set(data) - {"show", "render", "lexicon", "sites", "speech"}
     if unknown:
         raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]!r}; "
-                          "valid: [show], [render], [lexicon], [sites.\"example.com\"]")
+                          "valid: [show], [render], [lexicon], [sites.\"example.com\"], "
+                          "[speech.<language>]")
     base = path.parent
     render = _table(data, "render", path)
     _check_keys(render, _RENDER_KEYS, path, "render")
@@ -110,6 +114,7 @@ def _from_toml(path: Path) -> Settings:
     values["show"] = _show(_table(data, "show", path), path)
     values["lexicon"] = {str(k): str(v) for k, v in _table(data, "lexicon", path).items()}
     values["sites"] = _sites(_table(data, "sites", path), path)
+    values["speech"] = _table(data, "speech", path)
     values["config_path"] = path
     return _apply(Settings(), values, str(path))
 
