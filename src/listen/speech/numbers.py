@@ -113,7 +113,8 @@ class NumberWords:
 
     def number(self, number: Number, gender: str | None = None) -> str:
         """A cardinal or decimal: "minus zwölf Komma fünf"."""
-        words = self.cardinal(int(number.whole), gender)
+        # "eins Komma zwei Milliarden": a decimal does not agree with its noun
+        words = self.cardinal(int(number.whole), gender if number.fraction is None else None)
         if number.fraction is not None:
             point = "point" if number.mark in ("", self.data.decimal_mark) else (
                 "dot" if number.mark == "." else "comma")
