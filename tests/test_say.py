@@ -82,7 +82,8 @@ def test_say_shows_each_rule_and_what_it_changed() -> None:
     printed = say("--language", "en", "--", "Dr. Lee paid $5 on 03/18/2026.")
     lines = printed.splitlines()
     assert lines[0] == "written  Dr. Lee paid $5 on 03/18/2026."
-    assert lines[1] == "spoken   Doctor Lee paid five dollars on March eighteenth, twenty twenty-six."
+    assert lines[1] == ("spoken   Doctor Lee paid five dollars on March eighteenth, "
+                        "twenty twenty-six.")
     assert "  money: $5 → five dollars" in lines
     assert "  abbreviations: Dr. → Doctor" in lines
     assert "  dates: 03/18/2026 → March eighteenth, twenty twenty-six" in lines
