@@ -1,11 +1,14 @@
-"""Times of day: "9:30 a.m.", "14.30 Uhr", "18h30", "00h25", "23:30", "2pm-5pm".
+"""Times of day: "9:30 a.m.", "14.30 Uhr", "18h30", "00h25", "23:30", "2pm-5pm",
+"20:00 GMT-3".
 
 ``[times]`` of the language's data says how a time is said (``clock``: "{hour}
 {minutes}", "{hour} Uhr {minutes}", "{hour} y {minutes}"; ``full_hour`` when the
 minutes are zero), the gender of the hour (``hour_gender``: "una", "une heure"), a
 word written with the time (``marker``: "Uhr" after it, "h" between hours and
-minutes), the words for a.m. and p.m. (``meridiem``), special minutes ("cuarto",
-"media"), and whether a bare "9:30" needs a word before it to be a time
+minutes), the words for a.m. and p.m. (``meridiem``, and ``meridiem_hours`` where
+they change with the hour: "de la madrugada", "de la noche"), special minutes
+("cuarto", "media"), the time zones written after a time (``zones``, with an offset:
+"UTC+1"), and whether a bare "9:30" needs a word before it to be a time
 (``colon_needs_context``: in German "2:0" is a score).
 """
 
@@ -19,7 +22,7 @@ from listen.speech.language import Noun
 from listen.speech.reader import Reader, word_before
 
 _ONE_MERIDIEM = r"(\d{1,2})(?:[:.]([0-5]\d))?\s?([ap])\.?\s?m(?![a-z])\.?"
-_COLON = re.compile(r"(?<![\w:.,])(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?![\w:]|[.,]\d)")
+_START = r"(?<![\w:.,])"
 
 
 def times(text: str, reader: Reader) -> str:
@@ -27,23 +30,57 @@ def times(text: str, reader: Reader) -> str:
     table = reader.data.table("times")
     if not table or not any(c.isdigit() for c in text):
         return text
-    if "meridiem" in table:
-        meridiem = reader.memo("meridiem", _meridiem_pattern)
+    meridiem, marked, colon = reader.memo("times", _patterns)
+    if meridiem is not None:
         text = meridiem.sub(lambda m: _meridiem(m, reader) or m.group(), text)
-    marked = reader.memo("times", _marked_pattern)
     if marked is not None:
-        text = marked.sub(lambda m: _marked(m, reader) or m.group(), text)
-    return _COLON.sub(lambda m: _colon(m, reader) or m.group(), text)
+        text = marked.sub(lambda m: _said(m, reader, needs_context=False), text)
+    return colon.sub(lambda m: _said(m, reader, needs_context=True), text)
 
 
-def _meridiem_pattern(reader: Reader) -> re.Pattern[str]:
-    """One time with a.m. or p.m., or two joined by a dash, and a zone after it."""
-    zones = reader.data.table("times").get("zones", {})
+def _patterns(reader: Reader) -> tuple[re.Pattern[str] | None, ...]:
+    """(a.m./p.m., with the language's marker, with a colon): each followed by an
+    optional zone, whose five groups come last."""
+    table = reader.data.table("times")
+    zone = _zone_pattern(table)
+    meridiem = (re.compile(rf"{_START}{_ONE_MERIDIEM}(?: ?[-–] ?{_ONE_MERIDIEM})?{zone}", re.I)
+                if "meridiem" in table else None)
+    marker = str(table.get("marker", ""))
+    if not marker:
+        marked = None
+    elif table.get("marker_between"):  # "18h30", "9 h"
+        marked = re.compile(
+            rf"{_START}(\d{{1,2}}) ?{re.escape(marker)} ?([0-5]\d)?(?:min)?()(?![\w]){zone}")
+    else:  # "14.30 Uhr"; with marker_needs_minutes "10:00 h" but not "3 h" (hours)
+        minutes = "" if table.get("marker_needs_minutes") else "?"
+        marked = re.compile(rf"{_START}(\d{{1,2}})(?:[:.]([0-5]\d)(?::([0-5]\d))?){minutes} ?"
+                            rf"{re.escape(marker)}(?!\w){zone}")
+    colon = re.compile(rf"{_START}(\d{{1,2}}):([0-5]\d)(?::([0-5]\d))?(?![\w:]|[.,]\d){zone}")
+    return meridiem, marked, colon
+
+
+def _zone_pattern(table: Mapping[str, Any]) -> str:
+    """An optional zone ("EST", "e.s.t", "UTC+1:30"): five groups, empty without zones."""
+    zones = table.get("zones", {})
+    if not zones:
+        return "()()()()()"
     dotted = "|".join(r"\.?".join(key) + r"\.?" for key in sorted(zones, key=len, reverse=True))
-    zone = rf"(?: ?({dotted})(?![\w]))?" if zones else "()"
-    return re.compile(
-        rf"(?<![\w:.,]){_ONE_MERIDIEM}(?: ?[-–] ?{_ONE_MERIDIEM})?{zone}", re.I
-    )
+    return (rf"(?: ?(?i:({dotted}))(?![^\W\d_])"
+            rf"(?: ?([+−-]) ?(\d{{1,2}})(?::([0-5]\d))?(?!\d))?)?()")
+
+
+def _zone(groups: tuple[str | None, ...], reader: Reader) -> str:
+    """The words of a zone and its offset ("G M T minus three"), or ""."""
+    zone, sign, hours, minutes, _end = groups[-5:]
+    if not zone:
+        return ""
+    said = f" {reader.data.table('times')['zones'][zone.replace('.', '').upper()]}"
+    if sign and hours:
+        said += f" {reader.word('plus' if sign == '+' else 'minus')} "
+        said += reader.numbers.cardinal(int(hours))
+        if minutes:
+            said += f" {reader.numbers.cardinal(int(minutes))}"
+    return said
 
 
 def _meridiem(match: re.Match[str], reader: Reader) -> str | None:
@@ -52,11 +89,7 @@ def _meridiem(match: re.Match[str], reader: Reader) -> str | None:
             for i in (0, 3) if groups[i]]
     if None in said:
         return None
-    joined = f" {reader.word('to')} ".join(str(s) for s in said)
-    zone = groups[6]
-    if zone:
-        zones = reader.data.table("times")["zones"]
-        joined += f" {zones[zone.replace('.', '').upper()]}"
+    joined = f" {reader.word('to')} ".join(str(s) for s in said) + _zone(groups, reader)
     return reader.keep_stop(match, joined)
 
 
@@ -64,46 +97,35 @@ def _one_meridiem(hour: str, minutes: str | None, half: str, reader: Reader) -> 
     if not 0 < int(hour) <= 12:
         return None
     table = reader.data.table("times")
-    words = table["meridiem"]
+    key = "am" if half.lower() == "a" else "pm"
     return str(table.get("meridiem_template", "{time} {half}")).format(
         time=clock(int(hour), int(minutes or 0), reader, full_hour="{hour}"),
-        half=words["am" if half.lower() == "a" else "pm"])
+        half=_half_words(int(hour), key, table))
 
 
-def _marked_pattern(reader: Reader) -> re.Pattern[str] | None:
-    marker = reader.data.text("times", "marker")
-    if not marker:
-        return None
-    if reader.data.table("times").get("marker_between"):  # "18h30", "9 h"
-        return re.compile(
-            rf"(?<![\w:.,])(\d{{1,2}}) ?(?:{re.escape(marker)}) ?([0-5]\d)?(?:min)?()(?![\w])"
-        )
-    return re.compile(
-        rf"(?<![\w:.,])(\d{{1,2}})(?:[:.]([0-5]\d)(?::([0-5]\d))?)? ?{re.escape(marker)}(?!\w)"
-    )
+def _half_words(hour: int, half: str, table: Mapping[str, Any]) -> str:
+    """ "de la mañana", or by hour where ``meridiem_hours`` says the words change
+    (12 counts as the first hour of its half)."""
+    by_hour = table.get("meridiem_hours", {}).get(half, {})
+    starts = sorted((int(h) % 12, str(words)) for h, words in by_hour.items())
+    chosen = [words for start, words in starts if start <= hour % 12]
+    return chosen[-1] if chosen else str(table["meridiem"][half])
 
 
-def _marked(match: re.Match[str], reader: Reader) -> str | None:
-    hour, minutes, seconds = match.groups()
-    if int(hour) > 24:
-        return None
-    if seconds:
-        return _with_seconds(int(hour), int(minutes), int(seconds), reader)
-    return clock(int(hour), int(minutes or 0), reader)
-
-
-def _colon(match: re.Match[str], reader: Reader) -> str | None:
-    hour, minutes, seconds = match.groups()
+def _said(match: re.Match[str], reader: Reader, *, needs_context: bool) -> str:
+    hour, minutes, seconds = match.groups()[:3]
     table = reader.data.table("times")
     if int(hour) > 24:
-        return None
-    if table.get("colon_needs_context"):
+        return match.group()
+    if needs_context and table.get("colon_needs_context"):
         context = {str(w).lower() for w in table.get("context_words", ())}
         if word_before(match.string, match.start()).lower() not in context:
-            return None
+            return match.group()
     if seconds:
-        return _with_seconds(int(hour), int(minutes), int(seconds), reader)
-    return clock(int(hour), int(minutes), reader)
+        said = _with_seconds(int(hour), int(minutes), int(seconds), reader)
+    else:
+        said = clock(int(hour), int(minutes or 0), reader)
+    return said + _zone(match.groups(), reader)
 
 
 def clock(hour: int, minutes: int, reader: Reader, full_hour: str | None = None) -> str:
@@ -147,4 +169,3 @@ def _with_seconds(hour: int, minutes: int, seconds: int, reader: Reader) -> str:
 def _noun(table: Mapping[str, Any], key: str) -> Noun | None:
     value = table.get(key)
     return Noun(*value) if isinstance(value, list) else None
-

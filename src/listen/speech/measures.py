@@ -41,7 +41,7 @@ def _pattern(reader: Reader) -> re.Pattern[str]:
     scales = [k for k in reader.data.scales if len(k) >= 4 and k.rstrip(".").isalpha()]
     scale = f"(?: ({words_pattern(scales)}))?" if scales else "()"
     return re.compile(
-        rf"(?<![\w.,/])([-+])?(?:{amount}){scale} ?({unit})?(?:(/)({unit}))?(?![^\W\d_]|[²³])"
+        rf"(?<![\w.,/])(?:(?<![^\s(\[])([-+]))?(?:{amount}){scale} ?({unit})?(?:(/)({unit}))?(?![^\W\d_]|[²³'’])"
     )
 
 
@@ -56,7 +56,7 @@ def _measure(match: re.Match[str], reader: Reader) -> str | None:
     if (unit_text and unit is None) or (slash and per is None):
         return None
     if top is not None:
-        plural = True
+        plural = reader.plural(int(whole or 0) + int(top) / max(1, int(bottom)))
         said = fraction_words(int(top), int(bottom), reader, int(whole) if whole else None)
     else:
         number = reader.parse(written)

@@ -45,8 +45,8 @@ _COLON_SCORE = re.compile(r"(?<![\w:.,])(\d{1,3}):(\d{1,3})(?![\w:]|[.,]\d)")
 def _pattern(reader: Reader) -> re.Pattern[str]:
     number = reader.number
     return re.compile(
-        rf"(?<![\w.,/:-])({_SIGNS})({number})((?:s|er)?)( ?)([-–—])( ?)"
-        rf"({_SIGNS})({number})((?:s|er)?)(?![\w.,/:-]?\d)(?![-–])"
+        rf"(?<![\w.,/:-])({_SIGNS})({number})((?:s|er|%)?)( ?)([-–—])( ?)"
+        rf"({_SIGNS})({number})((?:s|er|%)?)(?![\w.,/:-]?\d)(?![-–])"
     )
 
 
@@ -65,17 +65,18 @@ def _range(match: re.Match[str], reader: Reader) -> str | None:
     partner = table.get("between", {}).get(before)
     if partner:
         return f"{first} {partner} {second}"
-    years = _years(low, high) or (tail1 and tail2)
+    years = _years(low, high) or (tail1 and tail2 and tail1 != "%")
     rising = a.value < b.value or years
     scored = before in _listed(table, "score_words") or after.lower() in _listed(
         table, "score_words")
     if scored and not sign1 and not _counts(after, reader):
         return _said_score(low, high, reader)
-    unit_after = _counts(after, reader) or text[end:end + 2].lstrip()[:1] in ("%", "°", "€")
+    unit_after = (_counts(after, reader) or tail2 == "%"
+                  or text[end:end + 2].lstrip()[:1] in ("%", "°", "€"))
     if rising and (years or sign1 or unit_after or before in _listed(table, "words")
                    or dash == "–"):
         return f"{first} {reader.word('to')} {second}"
-    if _small(a.whole, b.whole) and not rising and not unit_after:
+    if _tally(a.whole, b.whole) and not rising and not unit_after:
         return _said_score(low, high, reader)
     return None
 
@@ -88,8 +89,10 @@ def _years(low: str, high: str) -> bool:
     return re.fullmatch(r"1\d{3}|20\d{2}", high) is not None and int(high) > int(low)
 
 
-def _small(low: str, high: str) -> bool:
-    return low.isdigit() and high.isdigit() and len(low) <= 2 and len(high) <= 2
+def _tally(low: str, high: str) -> bool:
+    """Numbers a score or a vote is written with ("3-1", "218-214"), not a range's
+    (which rise) nor an identifier's."""
+    return low.isdigit() and high.isdigit() and len(low) <= 3 and len(high) <= 3
 
 
 def _counts(word: str, reader: Reader) -> bool:
