@@ -38,7 +38,9 @@ def times(text: str, reader: Reader) -> str:
     return colon.sub(lambda m: _said(m, reader, needs_context=True), text)
 
 
-def _patterns(reader: Reader) -> tuple[re.Pattern[str] | None, ...]:
+def _patterns(
+    reader: Reader,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str]]:
     """(a.m./p.m., with the language's marker, with a colon): each followed by an
     optional zone, whose five groups come last."""
     table = reader.data.table("times")

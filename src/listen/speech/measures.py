@@ -41,7 +41,8 @@ def _pattern(reader: Reader) -> re.Pattern[str]:
     scales = [k for k in reader.data.scales if len(k) >= 4 and k.rstrip(".").isalpha()]
     scale = f"(?: ({words_pattern(scales)}))?" if scales else "()"
     return re.compile(
-        rf"(?<![\w.,/])(?:(?<![^\s(\[])([-+]))?(?:{amount}){scale} ?({unit})?(?:(/)({unit}))?(?![^\W\d_]|[²³'’])"
+        rf"(?<![\w.,/])(?:(?<![^\s(\[])([-+]))?(?:{amount}){scale} ?({unit})?"
+        rf"(?:(/)({unit}))?(?![^\W\d_]|[²³'’])"
     )
 
 
