@@ -29,6 +29,7 @@ _FRACTION = re.compile(
     r"(?i:th|rd|nd|st)?|(?:(\d+) ?)?([½⅓⅔¼¾⅕⅛⅜⅝⅞]))(?![^\W\d_])"
 )
 _DIGIT_GROUPS = re.compile(r"(?<![\w.,-])\d+(?:-\d+){2,}(?![\w-])|(?<![\w.,-])\d{3}-\d{4}(?![\w-])")
+_ROUND = re.compile(r"[1-9]0+")
 _LONG_DIGITS = 13
 """Ungrouped digits from this many on are an identifier (an ISBN, a card number)."""
 
@@ -134,7 +135,8 @@ def fraction_words(numerator: int, denominator: int, reader: Reader,
     plural = numerator != 1
     over = table.get("over")
     large_up_to = int(table.get("large_up_to", 0) or 0)
-    if over and large_up_to and denominator > large_up_to and denominator % 100:
+    if over and large_up_to and denominator > large_up_to and not _ROUND.fullmatch(
+            str(denominator)):  # "1/123": "uno sobre ciento veintitrés"; not "1/200"
         part = str(over).format(numerator=words.cardinal(numerator),
                                 denominator=words.cardinal(denominator))
     else:

@@ -56,6 +56,9 @@ def _measure(match: re.Match[str], reader: Reader) -> str | None:
     per = _unit(per_text, reader) if per_text else None
     if (unit_text and unit is None) or (slash and per is None):
         return None
+    spaced = reader.data.strings("numbers", "spaced_units")
+    if unit_text in spaced and not re.search(r"\d\s", match.group()):
+        return None  # "les 80s" are no seconds; "80 s" are
     if top is not None:
         plural = reader.plural(int(whole or 0) + int(top) / max(1, int(bottom)))
         said = fraction_words(int(top), int(bottom), reader, int(whole) if whole else None)

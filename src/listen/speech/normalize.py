@@ -13,8 +13,8 @@ on what earlier ones did):
  4    e-mail addresses       "name@example.com" → "name at example dot com"
  5    domain names           "example.com" → "example dot com"
  6    handles and hashtags   "@listen_audio" → "at listen audio", "#1" → "number 1"
- 7    whole words            "WWII" → "World War Two", "EE.UU." → "Estados Unidos"
- 8    telephone numbers      "+1 555-123-4567" → "plus one, five five five, …"
+ 7    telephone numbers      "+1 555-123-4567" → "plus one, five five five, …"
+ 8    whole words            "WWII" → "World War Two", "EE.UU." → "Estados Unidos"
  9    times                  "9:30 a.m." → "nine thirty A M", "14.30 Uhr", "18h30"
 10    dates                  "March 4, 2026", "am 14. Januar", "03/18/2026", ISO
 11    ranges and scores      "2019–2021", "45-50 Minuten" → "… to …"; "3–1 win"
@@ -210,8 +210,8 @@ RULES: tuple[Rule, ...] = (
     Rule("e-mail addresses", web.email_addresses),
     Rule("domain names", web.domain_names),
     Rule("handles and hashtags", web.handles_and_hashtags),
-    Rule("whole words", abbreviations.whole_words),
     Rule("telephone numbers", cardinals.telephone_numbers),
+    Rule("whole words", abbreviations.whole_words),
     Rule("times", clock.times),
     Rule("dates", dates.dates),
     Rule("ranges and scores", ranges.ranges),
