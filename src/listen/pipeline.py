@@ -45,6 +45,8 @@ from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.publish.cover import make_cover, square_cover
 from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.page import PageInfo, render_page
+from listen.publish.player import PlayerFiles, player_data, write_assets
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
@@ -57,9 +59,10 @@ from listen.sound.master import assemble
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
-from listen.speech.script import ScriptOptions, build_script
+from listen.speech.script import ScriptOptions, build_script, spoken_date
 
 SHOW_COVER = "cover.jpg"
+PAGE_COVER_SIZE = 512
 
 
 
@@ -115,6 +118,7 @@ def render(
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(out, episode_id)
     if not force and previous and _unchanged(out, previous, fingerprint):
+        write_assets(out)
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     _check_before_speaking(out, settings)
 
@@ -139,6 +143,7 @@ def render(
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
+            sidecars |= _write_page(out, slug, script, program, cover, episode_id)
             cover_url = _ensure_show_cover(out, article, settings)
             channel, warnings = channel_for(settings, article, cover_url)
             episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
@@ -162,7 +167,9 @@ def _file_stamp(path: Path | None) -> str:
 
 def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
     """The same script, voice and settings as the last render, whose MP3 is still there."""
-    return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
+    mp3 = out / previous.audio_file
+    return previous.fingerprint == fingerprint and mp3.is_file() and \
+        mp3.with_suffix(".html").is_file()
 
 
 def _check_before_speaking(out: Path, settings: Settings) -> None:
@@ -334,6 +341,24 @@ def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[s
     for path, text in files.values():
         write_atomic(path, text.encode("utf-8"))
     return {name: path for name, (path, _text) in files.items()}
+
+
+def _write_page(
+    out: Path, slug: str, script: Script, program: Program, cover: bytes, episode_id: str
+) -> dict[str, Path]:
+    """The episode page, its cover (small: it is shown at 144 px and on lock screens),
+    and the player's shared script and stylesheet."""
+    script_name, style_name = write_assets(out)
+    files = PlayerFiles(f"{slug}.mp3", f"{slug}.jpg", script_name, style_name)
+    data = player_data(script, program, episode_id=episode_id, audio=files.audio,
+                       cover=files.cover)
+    article = script.article
+    date_text = spoken_date(article.date, article.language) if article.date else ""
+    page = render_page(script, program, data, PageInfo(date_text, files))
+    paths = {"page": out / f"{slug}.html", "cover": out / files.cover}
+    write_atomic(paths["cover"], square_cover(cover, PAGE_COVER_SIZE))
+    write_atomic(paths["page"], page.encode("utf-8"))
+    return paths
 
 
 def _episode(
