@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -273,6 +273,64 @@ def _explain(narration: Any) -> None:
         text = dropped.text if len(dropped.text) <= 100 else dropped.text[:97] + "…"
         table.add_row(escape(dropped.reason), escape(text))
     err_console.print(table)
+
+
+@app.command()
+@friendly
+def embed(
+    article: Annotated[str | None, typer.Argument(  # noqa: UP007
+        help="The publisher's article page: a file, an http(s) URL, or -.")] = None,
+    episode: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="The episode: its id (`listen feed list`) or its MP3's path; default: the "
+             "episode rendered from ARTICLE.")] = None,
+    at: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--at", help="CSS selector of the element to put the player before (default: "
+                     "after the headline).")] = None,
+    out: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--out", "-o", help="Write the page to FILE (default: standard output).")] = None,
+    snippet_of: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--snippet", metavar="ID", help="Print the lines to paste into a CMS template for "
+                                        "episode ID (an id or an MP3's path) instead.")] = None,
+    base_url: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Where the output folder is served; the player's files are named under it.")
+                        ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Put the player into the publisher's own page, marking every narrated paragraph.
+
+    Example: listen embed article.html --out article-with-audio.html
+    """
+    from listen.embedding import embed_page, snippet
+    from listen.fsutil import write_atomic
+
+    settings = load_settings(config, **{"show.base_url": base_url})
+    if snippet_of is not None:
+        if article is not None:
+            raise SourceError("give ARTICLE or --snippet ID, not both")
+        lines, warnings = snippet(settings, snippet_of)
+        out_console.print(lines, highlight=False, markup=False, end="")
+        _warn(warnings)
+        return
+    if article is None:
+        raise SourceError("no article given: name the publisher's page (a file or URL), "
+                          "or use --snippet ID")
+    page = embed_page(article, settings, episode=episode, at=at, target=out,
+                      stdin=_stdin(article))
+    if out is None:
+        sys.stdout.buffer.write(page.content)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(out, page.content, fix="choose another file with --out")
+    if page.missing:
+        shown = "; ".join(repr(text[:60]) for text in page.missing[:3])
+        _warn([f"{len(page.missing)} narrated paragraph(s) not found on the page, so not "
+               f"highlighted: {shown}"])
+    _warn(page.warnings)
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
 
 
 @app.command()

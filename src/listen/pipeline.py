@@ -113,7 +113,7 @@ def render(
     script, profile = prepare_script(source, settings, stdin=stdin)
     article = script.article
     out = settings.out_dir
-    episode_id = article.url or _source_id(source, article)
+    episode_id = episode_id_for(source, article)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(out, episode_id)
@@ -194,6 +194,11 @@ def slugify(title: str, max_length: int = 80) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     slug = slug[:max_length].rstrip("-")
     return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
+
+
+def episode_id_for(source: str, article: Article) -> str:
+    """The catalog key of the article read from ``source``."""
+    return article.url or _source_id(source, article)
 
 
 def _source_id(source: str, article: Article) -> str:
