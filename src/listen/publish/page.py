@@ -20,7 +20,9 @@ from listen.models import BlockKind, Program, Script, Segment, SegmentKind
 from listen.publish.player import PlayerData, PlayerFiles, player_markup, stylesheet_link
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "media-src 'self'; base-uri 'none'; form-action 'none'")
+       "media-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'")
+"""Only the page's own files; ``blob:`` and ``connect-src`` let the player fetch the MP3
+whole from a server that cannot send part of a file (then it could not seek)."""
 TRANSCRIPT_HEADING = 2
 """The transcript's own heading; the article's headings are ranked below it."""
 
@@ -99,7 +101,7 @@ def _chapters(program: Program, audio: str, labels: dict[str, str]) -> str:
         for mark in program.chapters
     )
     return (
-        '<nav class="listen-chapters" aria-labelledby="listen-chapters-title">\n'
+        '<nav class="listen-toc" aria-labelledby="listen-chapters-title">\n'
         f'<h2 id="listen-chapters-title">{escape(labels["chapters"])}</h2>\n'
         f"<ol>\n{items}\n</ol>\n</nav>"
     )

@@ -180,7 +180,7 @@ _LABELS: dict[str, dict[str, Any]] = {
         "seek": "Position", "download": "Download the MP3",
         "follow": "Back to the reading position", "transcript": "Transcript",
         "by": "By {names}", "original": "Read the article at {site}",
-        "hint": "Choose a sentence and press Enter to listen from there.",
+        "hint": "Click, tap or press Enter on a sentence to listen from there.",
         "playing_from": "Playing from: {text}", "speed_now": "Speed {rate}",
         "chapter_now": "Chapter: {title}", "resumed": "Resuming at {time}",
         "position": "{time} of {total}", "hour": ["hour", "hours"],
@@ -193,7 +193,8 @@ _LABELS: dict[str, dict[str, Any]] = {
         "speed": "Tempo", "chapters": "Kapitel", "seek": "Position",
         "download": "MP3 herunterladen", "follow": "Zurück zur Vorlesestelle",
         "transcript": "Text", "by": "Von {names}", "original": "Den Artikel bei {site} lesen",
-        "hint": "Wählen Sie einen Satz und drücken Sie die Eingabetaste, um ab dort zu hören.",
+        "hint": "Klicken oder tippen Sie auf einen Satz oder drücken Sie darauf die "
+                "Eingabetaste, um ab dort zu hören.",
         "playing_from": "Wiedergabe ab: {text}", "speed_now": "Tempo {rate}",
         "chapter_now": "Kapitel: {title}", "resumed": "Weiter bei {time}",
         "position": "{time} von {total}", "hour": ["Stunde", "Stunden"],
@@ -207,7 +208,8 @@ _LABELS: dict[str, dict[str, Any]] = {
         "seek": "Position", "download": "Télécharger le MP3",
         "follow": "Revenir au passage lu", "transcript": "Transcription", "by": "Par {names}",
         "original": "Lire l’article sur {site}",
-        "hint": "Choisissez une phrase et appuyez sur Entrée pour écouter à partir de là.",
+        "hint": "Cliquez ou touchez une phrase, ou appuyez sur Entrée, pour écouter à "
+                "partir de là.",
         "playing_from": "Lecture à partir de : {text}", "speed_now": "Vitesse {rate}",
         "chapter_now": "Chapitre : {title}", "resumed": "Reprise à {time}",
         "position": "{time} sur {total}", "hour": ["heure", "heures"],

@@ -33,6 +33,8 @@ _START_TAG = re.compile(
 )
 _SHARE = 0.8
 """Of a block element's own words, how many must be the narration's for it to count."""
+_INTRUDERS = 2
+"""Elements that may interrupt a block (an ad inside a paragraph)."""
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,10 @@ def locate(
         if run is None:
             missing.append(block_id)
             continue
-        for tag, _keys in candidates[run[0]:run[1]]:
-            marks.append((_attribute_offset(html, _start(tag, lines)), block_id))
-        cursor = run[1]
+        for index in run:
+            marks.append((_attribute_offset(html, _start(candidates[index][0], lines)),
+                          block_id))
+        cursor = run[-1] + 1
     player_at = _player_offset(html, soup, lines, title, at, marks)
     return Placement(tuple(marks), tuple(missing), player_at)
 
@@ -96,19 +99,26 @@ def _candidates(soup: BeautifulSoup) -> list[tuple[Tag, list[str]]]:
 
 def _match_run(
     wanted: list[str], candidates: Sequence[list[str]], start: int
-) -> tuple[int, int] | None:
-    """The first run of candidates, from ``start`` on, whose words spell ``wanted``."""
+) -> list[int] | None:
+    """The first run of candidates, from ``start`` on, whose words spell ``wanted``; up
+    to ``_INTRUDERS`` elements inside it that are not the narration's (an ad's) are
+    passed over."""
     if not wanted:
         return None
     for first in range(start, len(candidates)):
-        got, end = 0, first
-        while end < len(candidates) and got < len(wanted):
-            after = _consume(candidates[end], wanted, got)
-            if after < 0:
+        run, got, passed, index = [], 0, 0, first
+        while index < len(candidates) and got < len(wanted):
+            after = _consume(candidates[index], wanted, got)
+            if after >= 0:
+                run.append(index)
+                got = after
+            elif not run or passed == _INTRUDERS:
                 break
-            got, end = after, end + 1
+            else:
+                passed += 1
+            index += 1
         if got >= len(wanted):
-            return first, end
+            return run
     return None
 
 

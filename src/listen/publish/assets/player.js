@@ -200,9 +200,9 @@
       });
       var run = matchRun(wanted, candidates, cursor);
       if (!run) { missing.push(para); return; }
-      para.elements = candidates.slice(run[0], run[1]).map(function (c) { return c.element; });
+      para.elements = run.map(function (k) { return candidates[k].element; });
       para.elements.forEach(function (e) { e.setAttribute("data-listen-block", para.block); });
-      cursor = run[1];
+      cursor = run[run.length - 1] + 1;
     });
     missing.forEach(function (para) {
       var text = para.cues.map(function (c) { return c.text; }).join(" ");
@@ -210,17 +210,18 @@
     });
   }
 
-  /* The run of candidates, from `from` on, whose words are `wanted`; null if none. */
+  /* The run of candidates, from `from` on, whose words are `wanted` (passing over up
+   * to two inside it that are not, such as an ad), as indices; null if none. */
   function matchRun(wanted, candidates, from) {
-    for (var start = from; start < candidates.length; start++) {
-      var got = 0, k = start;
-      while (k < candidates.length && got < wanted.length) {
+    for (var first = from; first < candidates.length; first++) {
+      var run = [], got = 0, passed = 0;
+      for (var k = first; k < candidates.length && got < wanted.length; k++) {
         var after = consume(candidates[k].keys, wanted, got);
-        if (after < 0) break;
-        got = after;
-        k++;
+        if (after >= 0) { run.push(k); got = after; }
+        else if (!run.length || passed === 2) break;
+        else passed++;
       }
-      if (got >= wanted.length) return [start, k];
+      if (got >= wanted.length) return run;
     }
     return null;
   }
@@ -329,7 +330,7 @@
 
     this.seek = el("input", { type: "range", class: "listen-seek", min: "0",
       max: String(this.data.duration), step: "any", value: "0", "aria-label": L.seek });
-    this.seek.addEventListener("input", function () { audio.currentTime = Number(self.seek.value); });
+    this.seek.addEventListener("input", function () { self.seekTo(Number(self.seek.value)); });
     this.seek.addEventListener("pointerdown", function () { self.dragging = true; });
     this.seek.addEventListener("pointerup", function () { self.dragging = false; });
     this.seek.addEventListener("keydown", function (event) { self.seekKey(event); });
@@ -462,7 +463,12 @@
   // ── playing ────────────────────────────────────────────────────────────────
 
   Player.prototype.toggle = function () {
-    if (this.audio.paused) this.start(); else this.audio.pause();
+    if (!this.audio.paused) { this.audio.pause(); return; }
+    if (this.restored) {
+      this.say(fill(this.labels.resumed, { time: spoken(this.audio.currentTime, this.labels) }));
+      this.restored = false;
+    }
+    this.start();
   };
 
   Player.prototype.start = function () {
@@ -470,8 +476,34 @@
     if (playing && playing.catch) playing.catch(function () { /* refused: stays paused */ });
   };
 
+  /* Every seek comes here. A server that cannot send part of a file (Python's
+   * http.server, say) leaves the audio unseekable: then it is fetched whole once. */
+  Player.prototype.seekTo = function (seconds) {
+    var audio = this.audio, t = Math.max(0, Math.min(seconds, this.data.duration));
+    var ranges = audio.seekable, n = ranges.length;
+    var seekable = !n || ranges.end(n - 1) >= Math.min(t, audio.duration - 0.5) || t === 0;
+    if (!seekable && !this.whole && /^https?:$/.test(location.protocol)) this.fetchWhole(t);
+    audio.currentTime = t;
+    this.update();
+  };
+
+  Player.prototype.fetchWhole = function (t) {
+    var self = this, audio = this.audio;
+    this.whole = true;
+    fetch(audio.currentSrc).then(function (response) { return response.blob(); })
+      .then(function (blob) {
+        var playing = !audio.paused;
+        audio.src = URL.createObjectURL(blob);
+        audio.addEventListener("loadedmetadata", function () {
+          audio.currentTime = t;
+          if (playing) self.start();
+        }, { once: true });
+      })
+      .catch(function () { /* stays as it was: plays, but cannot jump */ });
+  };
+
   Player.prototype.playFrom = function (seconds, announce) {
-    this.audio.currentTime = Math.max(0, Math.min(seconds, this.data.duration));
+    this.seekTo(seconds);
     this.resumeFollowing(false);
     this.start();
     this.update();
@@ -479,9 +511,7 @@
   };
 
   Player.prototype.skip = function (delta) {
-    this.audio.currentTime = Math.max(0, Math.min(this.audio.currentTime + delta,
-      this.data.duration));
-    this.update();
+    this.seekTo(this.audio.currentTime + delta);
     this.say(fill(this.labels.position, { time: spoken(this.audio.currentTime, this.labels),
       total: spoken(this.data.duration, this.labels) }));
   };
@@ -513,9 +543,7 @@
       PageUp: 60, PageDown: -60 };
     if (!(event.key in steps)) return;
     event.preventDefault();
-    this.audio.currentTime = Math.max(0, Math.min(this.audio.currentTime + steps[event.key],
-      this.data.duration));
-    this.update();
+    this.seekTo(this.audio.currentTime + steps[event.key]);
   };
 
   // ── following the text ─────────────────────────────────────────────────────
@@ -673,8 +701,17 @@
   Player.prototype.restore = function () {
     var rate = Number(store("rate"));
     this.setRate(RATES.indexOf(rate) >= 0 ? rate : 1);
-    var position = Number(store("position:" + this.data.id));
-    if (position > 3 && position < this.data.duration - 5) this.audio.currentTime = position;
+    var self = this, position = Number(store("position:" + this.data.id));
+    if (position > 3 && position < this.data.duration - 5) {
+      this.restored = true;
+      if (this.audio.readyState > 0) this.seekTo(position);
+      else {
+        this.audio.addEventListener("loadedmetadata", function () {
+          self.seekTo(position);
+          self.showState();
+        }, { once: true });
+      }
+    }
     this.showState();
   };
 
@@ -687,17 +724,19 @@
   Player.prototype.mediaSession = function () {
     if (!("mediaSession" in navigator) || !window.MediaMetadata) return;
     var self = this, data = this.data, audio = this.audio;
-    var base = audio.currentSrc || audio.src || document.baseURI;
+    // The cover lies beside the MP3; a lock screen takes it only from a web address.
+    var cover = new URL(data.cover, audio.currentSrc || audio.src || document.baseURI);
     navigator.mediaSession.metadata = new MediaMetadata({
       title: data.title, artist: data.author, album: data.site,
-      artwork: [{ src: new URL(data.cover, base).href, sizes: "512x512", type: "image/jpeg" }]
+      artwork: /^https?:$/.test(cover.protocol)
+        ? [{ src: cover.href, sizes: "512x512", type: "image/jpeg" }] : []
     });
     var actions = {
       play: function () { self.start(); },
       pause: function () { audio.pause(); },
       seekbackward: function (d) { self.skip(-(d.seekOffset || SKIP)); },
       seekforward: function (d) { self.skip(d.seekOffset || SKIP); },
-      seekto: function (d) { audio.currentTime = d.seekTime; self.update(); },
+      seekto: function (d) { self.seekTo(d.seekTime); },
       previoustrack: function () { self.step(-1); },
       nexttrack: function () { self.step(1); }
     };
