@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,15 +79,45 @@ def read_vtt(path: Path) -> list[VttCue]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's http.server, as ``python -m http.server`` runs it: whole files only."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        if self.path == "/favicon.ico":  # as a site has one: no 404 in the console
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+class _RangeHandler(_QuietHandler):
+    """The same, also sending part of a file when asked (as nginx, Apache or a CDN do)."""
+
+    def send_head(self) -> Any:
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if not wanted or not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        first = int(wanted.group(1))
+        last = min(int(wanted.group(2) or len(data) - 1), len(data) - 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {first}-{last}/{len(data)}")
+        self.send_header("Content-Length", str(last - first + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return io.BytesIO(data[first:last + 1])
+
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
+def serve(folder: Path, *, ranges: bool = False) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 (Python's http.server, as ``python -m
-    http.server`` does); yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    http.server`` does; with ``ranges`` also parts of files); yield its base URL."""
+    handler = functools.partial(_RangeHandler if ranges else _QuietHandler,
+                                directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -107,8 +139,16 @@ def chromium_path() -> str | None:
                  if (found := shutil.which(name))), None)
 
 
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The browser, with every page a test opened closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
         message = "no chromium: run tests/install-browser.sh (apt-get install chromium)"
@@ -160,6 +200,22 @@ def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Watch]:
     return page, watch
 
 
+def until(page: Any, expression: str, arg: Any = None, timeout: float = 15.0) -> Any:
+    """Poll ``expression`` in the page until it is truthy; return its value.
+
+    Playwright's ``wait_for_function`` evaluates its predicate in a way the episode
+    page's Content-Security-Policy forbids (no eval), so the polling is done here,
+    through ``evaluate``, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
 def audio(page: Any, expression: str) -> Any:
     """Evaluate ``expression`` with ``a`` bound to the page's audio element."""
     return page.evaluate(f"(() => {{ const a = document.querySelector('audio'); "
@@ -170,7 +226,7 @@ def start_muted(page: Any) -> None:
     """Press the player's play button with the sound off, and wait until it plays."""
     audio(page, "a.muted = true")
     page.click(".listen-play")
-    page.wait_for_function("!document.querySelector('audio').paused")
+    until(page, "!document.querySelector('audio').paused")
 
 
 def record_seeks(page: Any) -> None:
@@ -180,5 +236,8 @@ def record_seeks(page: Any) -> None:
 
 
 def last_seek(page: Any) -> float:
-    page.wait_for_function("window.seeks.length > 0")
+    """Where the last seek went, once seeking has settled."""
+    until(page, "window.seeks.length > 0")
+    until(page, "!document.querySelector('audio').seeking")
+    page.wait_for_timeout(200)
     return float(page.evaluate("window.seeks[window.seeks.length - 1]"))

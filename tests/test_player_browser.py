@@ -30,6 +30,7 @@ from playerkit import (
     render_tone,
     serve,
     start_muted,
+    until,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +99,8 @@ def test_a_click_on_the_tenth_sentence_plays_from_its_start(
     assert tenth.inner_text() == cues[9].text
     tenth.click()
     assert abs(last_seek(page) - cues[9].start) <= 0.05
-    page.wait_for_function("!document.querySelector('audio').paused")
-    page.wait_for_function("document.querySelector('.listen-now')?.dataset.listenCue === '9'")
+    until(page, "!document.querySelector('audio').paused")
+    until(page, "document.querySelector('.listen-now')?.dataset.listenCue === '9'")
     assert not watch.errors
 
 
@@ -149,9 +150,9 @@ def test_keyboard_alone_plays_seeks_changes_speed_and_opens_a_chapter(
     _focus(page, ".listen-play")
     assert _outline(page) != "none", "the focus is visible"
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('audio').paused")
+    until(page, "!document.querySelector('audio').paused")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('audio').paused")
+    until(page, "document.querySelector('audio').paused")
 
     _focus(page, ".listen-seek")
     before = audio(page, "a.currentTime")
@@ -171,7 +172,7 @@ def test_keyboard_alone_plays_seeks_changes_speed_and_opens_a_chapter(
     assert page.get_attribute("button.listen-chapters", "aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('audio').paused")
+    until(page, "!document.querySelector('audio').paused")
     assert audio(page, "a.currentTime") == pytest.approx(chapters[1]["startTime"], abs=0.3)
     assert page.evaluate("document.activeElement.classList.contains('listen-chapters')")
     assert page.get_attribute("button.listen-chapters", "aria-expanded") == "false"
@@ -180,7 +181,7 @@ def test_keyboard_alone_plays_seeks_changes_speed_and_opens_a_chapter(
     focused = int(page.evaluate("document.activeElement.dataset.listenCue"))
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelector('.listen-now').dataset.listenCue == "
+    until(page, f"document.querySelector('.listen-now').dataset.listenCue == "
                            f"'{focused + 1}'")
     assert not watch.errors
 
@@ -191,14 +192,14 @@ def test_speed_and_position_survive_a_reload(browser: Any, episode: Path) -> Non
     start_muted(page)
     audio(page, "a.currentTime = 20")
     page.click(".listen-play")  # pause: the position is kept
-    page.wait_for_function("document.querySelector('audio').paused")
+    until(page, "document.querySelector('audio').paused")
     paused_at = audio(page, "a.currentTime")
     assert paused_at >= 20
     page.reload()
     page.wait_for_load_state("load")
     assert audio(page, "a.playbackRate") == 1.5
     assert page.input_value(".listen-speed") == "1.5"
-    page.wait_for_function("document.querySelector('audio').currentTime > 0")
+    until(page, "document.querySelector('audio').currentTime > 0")
     assert audio(page, "a.currentTime") == pytest.approx(paused_at, abs=0.05)
     assert "Resume" in page.inner_text(".listen-play")
 
@@ -263,10 +264,10 @@ def test_words_are_highlighted_where_a_cue_carries_their_times(
     cue = data["paragraphs"][1]["cues"][0]
     for index in (0, 3, len(cue["words"]) - 1):
         audio(page, f"a.currentTime = {cue['words'][index] + 0.01}")
-        page.wait_for_function("document.querySelector('audio').seeking === false")
+        until(page, "document.querySelector('audio').seeking === false")
         expected = re.sub(r"^\W+|\W+$", "", cue["text"].split()[index])
-        page.wait_for_function(
-            "(() => { const h = CSS.highlights.get('listen-word');"
+        until(
+            page, "(() => { const h = CSS.highlights.get('listen-word');"
             f" return h && h.size === 1 && [...h][0].toString() === {json.dumps(expected)}; }})()")
     assert not watch.errors
 

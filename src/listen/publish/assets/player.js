@@ -100,18 +100,20 @@
     return found.filter(function (w) { return w.key; });
   }
 
-  /* The text of some elements as one string, and the text node each stretch is in. */
+  /* The text of some elements as one string, the text node each stretch is in, and
+   * where each element's text ends. */
   function textOf(elements) {
-    var text = "", nodes = [];
+    var text = "", nodes = [], ends = [];
     elements.forEach(function (element) {
       var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       while (walker.nextNode()) {
         nodes.push({ node: walker.currentNode, start: text.length });
         text += walker.currentNode.data;
       }
+      ends.push(text.length);
       text += " ";
     });
-    return { text: text, nodes: nodes, words: words(text) };
+    return { text: text, nodes: nodes, ends: ends, words: words(text) };
   }
 
   function point(map, index) {
@@ -129,6 +131,19 @@
     r.setStart.apply(r, point(map, start));
     r.setEnd.apply(r, point(map, end));
     return r;
+  }
+
+  /* The stretch as one range per element it crosses, so that what lies between two
+   * elements of a block (an ad) is not highlighted with it. */
+  function ranges(map, start, end) {
+    var found = [], from = start;
+    map.ends.forEach(function (stop) {
+      if (from < end && from <= stop) {
+        if (Math.min(end, stop) > from) found.push(range(map, from, Math.min(end, stop)));
+        from = stop + 1;
+      }
+    });
+    return found;
   }
 
   /* Where each word of `wanted` lies in map.words, from word `from` on: greedy, letting
@@ -151,7 +166,7 @@
     var found = align(wanted, map, from);
     var hits = found.at.filter(function (j) { return j >= 0; });
     if (hits.length) {
-      cue.range = range(map, map.words[hits[0]].start, map.words[hits[hits.length - 1]].end);
+      cue.ranges = ranges(map, map.words[hits[0]].start, map.words[hits[hits.length - 1]].end);
     }
     if (cue.words) cue.wordRanges = wordRanges(cue, wanted, found.at, map);
     return found.next;
@@ -435,8 +450,14 @@
     });
     audio.addEventListener("ratechange", function () { self.mediaPosition(); });
     this.targets.forEach(function (target, i) {
-      target.addEventListener("click", function (event) { self.clicked(event, i); });
       target.addEventListener("keydown", function (event) { self.targetKey(event, i); });
+    });
+    this.cues.forEach(function (cue) {
+      var para = self.paragraphs[cue.para];
+      var clickable = cue.element ? [cue.element] : cue === para.cues[0] ? para.elements : [];
+      clickable.forEach(function (element) {
+        element.addEventListener("click", function (event) { self.clicked(event, cue); });
+      });
     });
     document.querySelectorAll("a[data-listen-seek]").forEach(function (link) {
       link.addEventListener("click", function (event) {
@@ -450,7 +471,8 @@
     });
     window.addEventListener("keydown", function (event) {
       var keys = ["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "];
-      var inField = event.target.closest && event.target.closest("input,select,textarea,button");
+      var inField = event.target.closest &&
+        event.target.closest("input,select,textarea,button,.listen-target");
       if (keys.indexOf(event.key) >= 0 && !inField) self.userScrolled();
     });
     window.addEventListener("scroll", function () {
@@ -482,12 +504,16 @@
     var audio = this.audio, t = Math.max(0, Math.min(seconds, this.data.duration));
     var ranges = audio.seekable, n = ranges.length;
     var seekable = !n || ranges.end(n - 1) >= Math.min(t, audio.duration - 0.5) || t === 0;
-    if (!seekable && !this.whole && /^https?:$/.test(location.protocol)) this.fetchWhole(t);
+    if (!seekable && /^https?:$/.test(location.protocol)) {
+      this.pendingSeek = t;
+      if (!this.whole) this.fetchWhole();
+      return;
+    }
     audio.currentTime = t;
     this.update();
   };
 
-  Player.prototype.fetchWhole = function (t) {
+  Player.prototype.fetchWhole = function () {
     var self = this, audio = this.audio;
     this.whole = true;
     fetch(audio.currentSrc).then(function (response) { return response.blob(); })
@@ -495,7 +521,7 @@
         var playing = !audio.paused;
         audio.src = URL.createObjectURL(blob);
         audio.addEventListener("loadedmetadata", function () {
-          audio.currentTime = t;
+          audio.currentTime = self.pendingSeek;
           if (playing) self.start();
         }, { once: true });
       })
@@ -591,7 +617,9 @@
       cue.element.setAttribute("aria-current", "true");
     } else {
       this.paragraphs[cue.para].elements.forEach(function (e) { e.classList.add("listen-reading"); });
-      if (this.highlights && cue.range) this.highlights.sentence.add(cue.range);
+      if (this.highlights && cue.ranges) {
+        cue.ranges.forEach(function (r) { this.highlights.sentence.add(r); }, this);
+      }
     }
     if (target) this.rove(target);
     if (target && this.follow && !this.audio.paused) this.bringIntoView(target);
@@ -645,11 +673,13 @@
     }
   };
 
-  Player.prototype.clicked = function (event, i) {
+  /* A click or tap plays from the sentence (or the paragraph), unless it was meant for
+   * a link or control inside it, or ended a selection of text. */
+  Player.prototype.clicked = function (event, cue) {
     var selection = window.getSelection();
     if (selection && !selection.isCollapsed) return;
     if (event.target.closest("a,button,input,select,textarea,label,summary")) return;
-    this.playTarget(i);
+    this.playFrom(cue.start, this.fromLabel(cue));
   };
 
   Player.prototype.playTarget = function (i) {
