@@ -21,6 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from playerkit import (
+    FIXTURES,
     VttCue,
     audio,
     last_seek,
@@ -232,6 +233,24 @@ def test_media_session_names_the_episode(browser: Any, episode: Path) -> None:
                                  " return [m.title, m.artist, m.artwork[0].src]; })()")
     assert metadata == ["The night train is back, and this time it may stay",
                         "Marta Lindqvist", base + episode.with_suffix(".jpg").name]
+
+
+def test_the_player_speaks_the_articles_language(browser: Any, tmp_path: Path) -> None:
+    page_file = render_tone(FIXTURES / "german.html", tmp_path / "out")
+    page, watch = open_page(browser, page_file.as_uri())
+    assert page.inner_text(".listen-play").startswith("Anhören · ")
+    assert page.get_attribute(".listen-back", "aria-label") == "15 Sekunden zurück"
+    assert page.get_attribute(".listen-seek", "aria-valuetext") == \
+        "0 Sekunden von " + _german_duration(page)
+    assert not watch.errors
+
+
+def _german_duration(page: Any) -> str:
+    seconds = round(page.evaluate("JSON.parse(document.querySelector('script.listen-data')"
+                                  ".textContent).duration"))
+    minutes, rest = divmod(seconds, 60)
+    parts = [f"{minutes} Minute{'n' if minutes != 1 else ''}"] if minutes else []
+    return " ".join(parts + ([f"{rest} Sekunde{'n' if rest != 1 else ''}"] if rest else []))
 
 
 def test_no_animation_when_the_reader_asks_for_less_motion(browser: Any, episode: Path) -> None:

@@ -607,7 +607,10 @@
     this.current = index;
     if (old) {
       if (old.element) { old.element.classList.remove("listen-now"); old.element.removeAttribute("aria-current"); }
-      this.paragraphs[old.para].elements.forEach(function (e) { e.classList.remove("listen-reading"); });
+      this.paragraphs[old.para].elements.forEach(function (e) {
+        e.classList.remove("listen-reading");
+        e.removeAttribute("aria-current");
+      });
     }
     if (this.highlights) this.highlights.sentence.clear();
     if (!cue) return;
@@ -616,7 +619,10 @@
       cue.element.classList.add("listen-now");
       cue.element.setAttribute("aria-current", "true");
     } else {
-      this.paragraphs[cue.para].elements.forEach(function (e) { e.classList.add("listen-reading"); });
+      this.paragraphs[cue.para].elements.forEach(function (e) {
+        e.classList.add("listen-reading");
+        e.setAttribute("aria-current", "true");
+      });
       if (this.highlights && cue.ranges) {
         cue.ranges.forEach(function (r) { this.highlights.sentence.add(r); }, this);
       }
