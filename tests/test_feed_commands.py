@@ -108,7 +108,9 @@ def test_an_unknown_episode_is_one_line_that_says_what_to_give(out: Path) -> Non
 
 
 def test_list_piped_is_one_line_per_episode_with_ids_whole(rendered: Path) -> None:
-    code, stdout, _ = run("feed", "list", "--out", str(rendered))
+    result = runner.invoke(app, ["feed", "list", "--out", str(rendered)],
+                           env={"COLUMNS": "300"})  # wide enough, but not a terminal
+    code, stdout = result.exit_code, result.stdout
     assert code == 0
     rows = [line.split("\t") for line in stdout.splitlines()]
     assert [row[0] for row in rows] == [WEIR.as_uri(), FERRY_URL]

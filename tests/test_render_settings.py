@@ -81,9 +81,10 @@ def test_a_page_with_no_site_name_is_published_under_its_host_name(work: Path) -
 
 # --- the publisher's own show cover, a local file ------------------------------------
 
-def _image(path: Path, size: tuple[int, int], kind: str = "PNG") -> bytes:
+def _image(path: Path, size: tuple[int, int], kind: str = "PNG",
+           colour: tuple[int, int, int] = (30, 90, 160)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (30, 90, 160)).save(buffer, kind)
+    Image.new("RGB", size, colour).save(buffer, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return buffer.getvalue()
@@ -101,6 +102,15 @@ def test_a_local_show_image_is_copied_and_served_from_base_url(work: Path) -> No
     assert f"the show image {work / 'art' / 'show.png'} was copied to" in stderr
     code, _, stderr = render(work, str(FERRY), "--force", config=SHOW)
     assert code == 0 and "copied" not in stderr, "said once, not on every render"
+
+
+def test_a_new_show_image_in_the_same_file_is_published_without_force(work: Path) -> None:
+    _image(work / "art" / "show.png", (1400, 1400))
+    assert render(work, str(FERRY), config=SHOW)[0] == 0
+    data = _image(work / "art" / "show.png", (1400, 1400), colour=(200, 160, 20))
+    code, _, stderr = render(work, str(FERRY), config=SHOW)
+    assert code == 0 and "unchanged" not in stderr
+    assert (work / "out" / "show.png").read_bytes() == data
 
 
 def test_a_show_image_apple_would_refuse_for_its_size_is_warned_about(work: Path) -> None:

@@ -184,7 +184,7 @@ def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settin
         raise ConfigError(f"{origin}: bitrate = {updated.bitrate} is not an MP3 bitrate; "
                           f"choose one of {', '.join(map(str, MP3_BITRATES))} (kbit/s)")
     if "show" in plain:
-        check_show(updated.show, origin)
+        _check_show(updated.show, origin)
     return updated
 
 
@@ -308,7 +308,7 @@ _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", re.IGNORECASE)
 _EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[a-z0-9-]{2,}", re.IGNORECASE)
 
 
-def check_show(show: Channel, origin: str) -> None:
+def _check_show(show: Channel, origin: str) -> None:
     """Refuse a ``[show]`` value that would make a feed podcast directories reject,
     naming the key, the bad value and what a good one looks like."""
     problems = [
@@ -367,7 +367,7 @@ def _language_names() -> Mapping[str, str]:
     return names
 
 
-def language_name(tag: str) -> str:
+def _language_name(tag: str) -> str:
     """``de-AT`` → ``German``; the tag itself when CLDR does not know it."""
     return _language_names().get(_primary(tag), tag)
 
@@ -430,7 +430,7 @@ def voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> s
 
     fitting = [p.name for p in list_profiles(settings.voices_dir)
                if _primary(p.language) == wanted]
-    article_language, voice_language = language_name(language), language_name(speaks)
+    article_language, voice_language = _language_name(language), _language_name(speaks)
     advice = (f'set voice = "{fitting[0]}" in [render] of listen.toml, or give --voice '
               f"{fitting[0]}" if fitting else
               "leave voice unset (no --voice, no voice in listen.toml): the default picks a "

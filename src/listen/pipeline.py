@@ -49,9 +49,10 @@ from listen.models import (
     VoiceProfile,
 )
 from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
-from listen.publish.cover import check_show_image, make_cover, square_cover
-from listen.publish.feed import check_category, served_url
+from listen.publish.cover import make_cover, square_cover
+from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
@@ -65,9 +66,6 @@ from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
 from listen.speech.script import ScriptOptions, build_script
-
-SHOW_COVER = "cover.jpg"
-
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,8 @@ def render(
     if not force and previous and _unchanged(out, previous, fingerprint):
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     show_image = _check_before_speaking(out, settings)
-    show = show_title(settings, article, _source_url(source))
+    source_url = _source_url(source)
+    show = show_title(settings, article, source_url)
 
     with _take_store(settings) as store:
         hooks.on_stage("speaking")
@@ -150,9 +149,9 @@ def render(
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
-            cover_url, image_warnings = _ensure_show_cover(out, show, settings, show_image)
-            channel, show_warnings = channel_for(settings, article, cover_url,
-                                                 _source_url(source))
+            cover_url, image_warnings = show_cover_url(
+                out, settings.show.image, settings.show.base_url, show, show_image)
+            channel, show_warnings = channel_for(settings, article, cover_url, source_url)
             episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
             episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
     warnings = [voice_warning(settings, profile, article.language), *show_warnings,
@@ -192,12 +191,12 @@ def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
     return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
 
 
-def _check_before_speaking(out: Path, settings: Settings) -> _ShowImage | None:
+def _check_before_speaking(out: Path, settings: Settings) -> LocalImage | None:
     """What would fail after minutes of synthesis, checked now: the feed's category,
     the publisher's own show cover, intro and outro files, and whether the output
     folder takes files. Returns the show cover when it is a local file, read."""
     check_category(settings.show.category, settings.show.subcategory)
-    show_image = _local_show_image(settings)
+    show_image = read_local_image(settings.show.image)
     for path in (settings.intro_audio, settings.outro_audio):
         if path is not None and not path.is_file():
             raise ConfigError(f"the intro/outro audio {path} is not a file: fix intro_audio "
@@ -261,7 +260,7 @@ def _fingerprint(
         "meta": [script.article.title, script.article.authors, str(script.article.date)],
         "version": __version__,
     }
-    if image := _local_image(settings):  # replacing the show's cover file re-renders
+    if is_local(image := settings.show.image):  # replacing the cover file re-renders
         payload["show_image"] = _file_stamp(Path(image))
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -316,58 +315,6 @@ def _episode_cover(article: Article, fetch: bool) -> tuple[bytes, str]:
             note = f"lead image not used ({exc}); a generated cover was embedded instead"
             return make_cover(article.title, article.site or ""), note
     return make_cover(article.title, article.site or ""), ""
-
-
-@dataclass(frozen=True)
-class _ShowImage:
-    """The publisher's own show cover, a local file: served from the output folder."""
-
-    path: Path
-    data: bytes
-    warning: str
-    """About its shape or size; "" when Apple would take it."""
-
-
-def _local_image(settings: Settings) -> str:
-    """``[show] image`` when it names a local file (config resolved and checked it)."""
-    image = settings.show.image
-    return image if image and "://" not in image else ""
-
-
-def _local_show_image(settings: Settings) -> _ShowImage | None:
-    if not (image := _local_image(settings)):
-        return None
-    path = Path(image)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the show image {path} ({exc.strerror or exc}): "
-                          "fix [show] image in listen.toml") from exc
-    return _ShowImage(path, data, check_show_image(data, str(path)))
-
-
-def _ensure_show_cover(
-    out: Path, title: str, settings: Settings, local: _ShowImage | None
-) -> tuple[str, list[str]]:
-    """The show cover's URL, and warnings: the publisher's image URL as given; their
-    local image copied into ``out`` and served from ``base_url``; else a square cover
-    generated once."""
-    base = settings.show.base_url
-    if local is not None:
-        target = out / local.path.name
-        copied = not target.is_file() or target.read_bytes() != local.data
-        if copied:
-            write_atomic(target, local.data)
-        url = served_url(base, target.name)
-        note = (f"the show image {local.path} was copied to {target}; the feed gives it as "
-                f"{url}" if copied else "")
-        return url, [local.warning, note]
-    if settings.show.image:
-        return settings.show.image, []
-    path = out / SHOW_COVER
-    if not path.exists():
-        write_atomic(path, make_cover(title, "Audio edition", size=1400))
-    return served_url(base, SHOW_COVER), []
 
 
 def _episode_tags(
@@ -445,8 +392,8 @@ def rebuild_feed(settings: Settings) -> Path:
     if stored is None:
         raise FeedError(f"no feed to rebuild in {out}: render an article there first")
     channel = replace(stored, **_show_overrides(settings))
-    if (local := _local_show_image(settings)) is not None:
-        image, _warnings = _ensure_show_cover(out, channel.title, settings, local)
+    if (local := read_local_image(settings.show.image)) is not None:
+        image, _said = show_cover_url(out, "", channel.base_url, channel.title, local)
         channel = replace(channel, image=image)
     return rebuild(out, channel)
 
