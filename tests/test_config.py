@@ -246,7 +246,7 @@ def test_a_chosen_english_voice_on_a_german_article_is_warned_about() -> None:
     warning = voice_warning(settings, load_profile("espeak-en-us"), "de-DE")
     assert "'espeak-en-us' speaks English" in warning
     assert "the article is in German (de-DE)" in warning
-    assert "the default picks a German voice" in warning
+    assert "the default for German is 'espeak-de'" in warning
 
 
 def test_the_warning_names_a_profile_that_fits(tmp_path: Path) -> None:

@@ -164,7 +164,7 @@ def test_an_english_voice_in_listen_toml_on_a_french_article_is_warned_about(
     warning = next(line for line in result.stderr.splitlines() if "voice" in line)
     assert warning.startswith("Warning: the voice 'espeak-en-us' speaks English, but the "
                               "article is in French (fr)")
-    assert "the default picks a French voice" in warning
+    assert "leave voice unset" in warning and "the default for French is 'espeak-fr'" in warning
 
 
 def test_a_voice_that_fits_gets_no_voice_warning(work: Path) -> None:

@@ -426,15 +426,18 @@ def voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> s
     wanted = _primary(language)
     if not wanted or wanted == speaks:
         return ""
-    from listen.sound.voices import list_profiles
+    from listen.sound.voices import list_profiles, load_profile
 
     fitting = [p.name for p in list_profiles(settings.voices_dir)
                if _primary(p.language) == wanted]
     article_language, voice_language = _language_name(language), _language_name(speaks)
-    advice = (f'set voice = "{fitting[0]}" in [render] of listen.toml, or give --voice '
-              f"{fitting[0]}" if fitting else
-              "leave voice unset (no --voice, no voice in listen.toml): the default picks a "
-              f"{article_language} voice")
+    if fitting:
+        advice = (f'set voice = "{fitting[0]}" in [render] of listen.toml, or give --voice '
+                  f"{fitting[0]}")
+    else:
+        default = load_profile(None, language, settings.voices_dir).name
+        advice = ("leave voice unset (no --voice, no voice in listen.toml): the default for "
+                  f"{article_language} is {default!r}")
     return (f"the voice {profile.name!r} speaks {voice_language}, but the article is in "
             f"{article_language} ({language}): it is read with {voice_language} rules "
             f"and sounds; {advice}")
