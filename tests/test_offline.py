@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mutagen.id3 import ID3
@@ -108,3 +110,25 @@ def test_offline_in_listen_toml_wins_over_fetch_images(work: Path, site: Site) -
     assert code == 0, stderr
     assert site.requests == []
     assert not cover_is_the_lead_image(Path(str(report["mp3"])))
+
+
+def test_a_local_render_opens_no_connection_anywhere(
+    work: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not just this server: no internet socket of the process connects anywhere."""
+    connections: list[object] = []
+    connect = socket.socket.connect
+
+    def refuse(sock: socket.socket, address: Any) -> None:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return connect(sock, address)  # a local pipe, as multiprocessing uses
+        connections.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    code, _, stderr = render(work, str(work / "weir.html"))
+    assert code == 0, stderr
+    assert connections == []
+    monkeypatch.undo()
+    code, _, stderr = render(work, str(work / "weir.html"), "--force", "--fetch-images")
+    assert code == 0 and site.requests == ["/lead.jpg"], "the guard itself must not hide a fetch"
