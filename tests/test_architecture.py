@@ -45,6 +45,7 @@ LIBRARY_HOMES = {
     "numpy": {"sound"},
     "mutagen": {"publish"},
     "PIL": {"publish"},
+    "babel": {"config"},
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor"},
 }
