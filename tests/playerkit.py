@@ -16,7 +16,6 @@ import io
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from listen.cli import app
+from localweb import running
 
 PAGES = Path(__file__).parent / "pages"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,14 +118,8 @@ def serve(folder: Path, *, ranges: bool = False) -> Iterator[str]:
     http.server`` does; with ``ranges`` also parts of files); yield its base URL."""
     handler = functools.partial(_RangeHandler if ranges else _QuietHandler,
                                 directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(handler) as url:
+        yield url + "/"
 
 
 # ── the browser ───────────────────────────────────────────────────────────────

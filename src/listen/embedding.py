@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,7 +69,7 @@ def embed_page(
     placement = locate(page.html, blocks, title=data["title"], at=at)
     page_folder = target.parent if target else Path.cwd()
     files = _files(folder, data, settings.show.base_url, page_folder)
-    inserts = [(offset, f' {MARK}="{block}"') for offset, block in placement.marks]
+    inserts = [(offset, f' {MARK}="{escape(block)}"') for offset, block in placement.marks]
     inserts.append((placement.player_at, "\n" + player_markup(data, files)))
     content, warning = _splice(page, raw, inserts)
     missing = tuple(text for block, text in blocks if block in placement.missing)

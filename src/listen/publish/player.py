@@ -10,7 +10,7 @@ element, which no browser executes, so a Content-Security-Policy allowing only o
 script file holds; the JSON is escaped so that nothing in an article's text can end
 that element. The data, version 1 (``PlayerData``)::
 
-    {"v": 1, "id": …, "title": …, "author": …, "lang": "en", "audio": "x.mp3",
+    {"v": 1, "id": <the episode's guid>, "title": …, "author": …, "lang": "en", "audio": "x.mp3",
      "cover": "x.jpg", "duration": 312.4, "labels": {…},
      "chapters": [{"start": 0.0, "title": …}],
      "paragraphs": [{"block": "b3", "cues": [
@@ -36,6 +36,7 @@ from typing import Any
 from listen.errors import OutputError
 from listen.fsutil import write_atomic
 from listen.models import Cue, Program, Script
+from listen.publish.catalog import guid_for
 
 DATA_VERSION = 1
 _ASSETS = {"script": "player.js", "style": "player.css"}
@@ -102,7 +103,7 @@ def player_data(
     ]
     return {
         "v": DATA_VERSION,
-        "id": episode_id,
+        "id": guid_for(episode_id),  # not the id itself: for a file, that is a local path
         "title": article.title,
         "author": article.byline,
         "site": article.site or "",
