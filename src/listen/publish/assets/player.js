@@ -501,11 +501,21 @@
   /* Every seek comes here. A server that cannot send part of a file (Python's
    * http.server, say) leaves the audio unseekable: then it is fetched whole once. */
   Player.prototype.seekTo = function (seconds) {
-    var audio = this.audio, t = Math.max(0, Math.min(seconds, this.data.duration));
+    var self = this, audio = this.audio, t = Math.max(0, Math.min(seconds, this.data.duration));
+    this.pendingSeek = t;
+    if (audio.readyState < 1) {  // nothing known of the file yet: seek once it is
+      if (!this.waiting) {
+        this.waiting = true;
+        audio.addEventListener("loadedmetadata", function () {
+          self.waiting = false;
+          self.seekTo(self.pendingSeek);
+        }, { once: true });
+      }
+      return;
+    }
     var ranges = audio.seekable, n = ranges.length;
-    var seekable = !n || ranges.end(n - 1) >= Math.min(t, audio.duration - 0.5) || t === 0;
+    var seekable = t === 0 || (n > 0 && ranges.end(n - 1) >= Math.min(t, audio.duration - 0.5));
     if (!seekable && /^https?:$/.test(location.protocol)) {
-      this.pendingSeek = t;
       if (!this.whole) this.fetchWhole();
       return;
     }
@@ -520,10 +530,8 @@
       .then(function (blob) {
         var playing = !audio.paused;
         audio.src = URL.createObjectURL(blob);
-        audio.addEventListener("loadedmetadata", function () {
-          audio.currentTime = self.pendingSeek;
-          if (playing) self.start();
-        }, { once: true });
+        self.seekTo(self.pendingSeek);
+        if (playing) self.start();
       })
       .catch(function () { /* stays as it was: plays, but cannot jump */ });
   };
@@ -740,13 +748,8 @@
     var self = this, position = Number(store("position:" + this.data.id));
     if (position > 3 && position < this.data.duration - 5) {
       this.restored = true;
-      if (this.audio.readyState > 0) this.seekTo(position);
-      else {
-        this.audio.addEventListener("loadedmetadata", function () {
-          self.seekTo(position);
-          self.showState();
-        }, { once: true });
-      }
+      this.seekTo(position);
+      this.audio.addEventListener("seeked", function () { self.showState(); }, { once: true });
     }
     this.showState();
   };
