@@ -193,7 +193,8 @@ def _file_stamp(path: Path | None) -> str:
 
 
 def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
-    """The same script, voice and settings as the last render, whose MP3 is still there."""
+    """The same script, voice and settings as the last render, whose MP3 and episode
+    page are still there (a render by a listen without pages writes the page)."""
     mp3 = out / previous.audio_file
     return previous.fingerprint == fingerprint and mp3.is_file() and \
         mp3.with_suffix(".html").is_file()
