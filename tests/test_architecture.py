@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines"},
+    2: {"pipeline", "config", "engines", "embedding"},
     3: {"cli", "__main__", "doctor", "scriptview", "progress"},
 }
 STAGES = LAYERS[1]
@@ -45,6 +45,7 @@ LIBRARY_HOMES = {
     "numpy": {"sound"},
     "mutagen": {"publish"},
     "PIL": {"publish"},
+    "babel": {"config"},
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor"},
     "num2words": {"speech"},
