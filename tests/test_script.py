@@ -261,7 +261,7 @@ def test_long_sentences_split_at_clauses_then_spaces() -> None:
 
 
 def test_speech_longer_than_text_is_split_too() -> None:
-    text = " ".join(["$5.2bn"] * 30)  # each grows to "5.2 billion dollars"
+    text = " ".join(["$5.2bn"] * 30)  # each grows to "five point two billion dollars"
     script = build_script(_article(_p(text)), ScriptOptions(intro=False, outro=False, max_chars=60))
     sentences = script.segments[0].sentences
     assert all(len(s.speech) <= 60 for s in sentences)
