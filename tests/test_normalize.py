@@ -135,6 +135,8 @@ EN_RANGES = _cases(
     ("Between 10-15 people came.", "Between ten and fifteen people came."),
     ("They won 3-1 at home.", "They won three to one at home."),
     ("The match ended 2-2.", "The match ended two to two."),
+    ("The 1-3 defeat hurt.", "The one to three defeat hurt."),  # rising, but a score
+    ("Call 2-5 later", "Call two-five later"),  # no context: left for the engine
     ("Read chapters 3-5 first.", "Read chapters three to five first."),
     ("The vote was 7–2.", "The vote was seven to two."),
     ("It took 5-10 minutes.", "It took five to ten minutes."),
@@ -163,6 +165,7 @@ EN_NAMES_AND_ABBREVIATIONS = _cases(
     ("Sam and I went to Schedule IV hearings.", "Sam and I went to Schedule four hearings."),
     ("Dr. Smith met Sen. Warren at St. Paul's", "Doctor Smith met Senator Warren at Saint Paul's"),
     ("He lives on Baker St.", "He lives on Baker Street."),
+    ("They met on Baker St. The road was shut.", "They met on Baker Street. The road was shut."),
     ("Acme Inc. and Widgets Ltd. merged.", "Acme Incorporated and Widgets Limited merged."),
     ("WWII ended; the U.S. signed.", "World War Two ended; the U S signed."),
     ("Orig. title: The Long Road", "Original title: The Long Road"),
@@ -210,6 +213,8 @@ GERMAN = _cases(
     ("Es waren 45-50 Minuten Fahrt.", "Es waren fünfundvierzig bis fünfzig Minuten Fahrt."),
     ("Bayern gewann 2:0 gegen Dortmund.", "Bayern gewann zwei zu null gegen Dortmund."),
     ("Das Spiel endete 3:1.", "Das Spiel endete drei zu eins."),
+    ("Sie siegten 21:15.", "Sie siegten einundzwanzig zu fünfzehn."),  # no "um": a score
+    ("Es beginnt um 21:15.", "Es beginnt um einundzwanzig Uhr fünfzehn."),
     ("Es dauert von 2 bis 5.", "Es dauert von zwei bis fünf."),
     ("Die Sitzung ist am 5.", "Die Sitzung ist am fünften."),
     ("Rund 1.000 Menschen kamen.", "Rund eintausend Menschen kamen."),
