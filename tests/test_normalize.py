@@ -320,6 +320,11 @@ def test_spanish(written: str, spoken: str) -> None:
         ("es-CO",
          "El dólar subió a $4.000 en Bogotá.", "El dólar subió a cuatro mil pesos en Bogotá."),
         ("es", "Costó $5 en Miami.", "Costó cinco dólares en Miami."),
+        ("es-MX", "Pesa 1,234 kg y 2.5 t.",
+         "Pesa mil doscientos treinta y cuatro kilogramos y dos punto cinco toneladas."),
+        ("es", "Pesa 1,234 kg y 1,234.5 t.",
+         "Pesa uno coma doscientos treinta y cuatro kilogramos y mil doscientos treinta y "
+         "cuatro punto cinco toneladas."),
         ("en-GB", "Due 03/04/2026.", "Due the third of April twenty twenty-six."),
         ("en-US", "Due 03/04/2026.", "Due March fourth, twenty twenty-six."),
         ("en", "Due 25/12/2026.", "Due December twenty-fifth, twenty twenty-six."),  # no 25th month

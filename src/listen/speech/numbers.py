@@ -177,10 +177,8 @@ def _grouped(groups: list[str]) -> bool:
 
 
 def number_pattern(data: SpeechData) -> str:
-    """A regex (no groups) for a written number in this language: digits with the
-    language's group marks between groups of three, and a decimal part."""
-    marks = [re.escape(m) for m in data.group_marks if m != " "]
-    if " " in data.group_marks:
-        marks.append(" ")
-    group = "|".join(marks) or ","
+    """A regex (no groups) for a written number: digits in groups of three joined by a
+    period or a comma (or a space, where the language groups with one), and a decimal
+    part. ``parse_number`` then reads the marks ("1,234.5" and "1.234,5" alike)."""
+    group = r"[.,]| " if " " in data.group_marks else r"[.,]"
     return rf"(?<!\d)(?:\d{{1,3}}(?:(?:{group})\d{{3}})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"

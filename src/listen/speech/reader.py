@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
@@ -26,9 +27,11 @@ class Reader:
     """Everything a rule needs to say one language's text."""
 
     def __init__(self, data: SpeechData, region: str = "") -> None:
-        self.data = data
-        self.code = data.code
         self.region = region.upper()
+        self.data = _regional_marks(data, self.region)
+        self.code = data.code
+        # the number words keep the language's own marks, so the word follows the mark
+        # written: a period is "punto" in Spanish even where it is the decimal mark
         self.numbers = NumberWords(data)
         self.number = number_pattern(data)
         """A regex (no groups) matching a written number."""
@@ -62,30 +65,35 @@ class Reader:
     # ── nouns after numbers ─────────────────────────────────────────────────
 
     def gender_of(self, word: str) -> str | None:
-        """The gender of the noun ``word`` that a number counts; None when ``word``
-        is not a noun the number agrees with ("de", "y", "Uhr" in German is)."""
-        grammar = self.data.table("grammar")
+        """The gender of the noun ``word`` that a number counts; None when ``word`` is
+        no noun a number agrees with (a function word such as "de" or "y"; in German,
+        a word without a capital)."""
         bare = word.strip(".,;:!?\"')").lower()
-        if not bare or bare in self._function_words:
+        if not bare or bare in self._genders["-"]:
             return None
-        if grammar.get("nouns_capitalised") and not word[:1].isupper():
+        if self.data.table("grammar").get("nouns_capitalised") and not word[:1].isupper():
             return None
-        for noun in (*self.data.units.values(), *(c.name for c in self.data.currencies.values())):
-            if bare in (noun.one.lower(), noun.other.lower()):
-                return noun.gender
-        if bare in self._listed("masculine_words"):
+        if bare in self._noun_genders:
+            return self._noun_genders[bare]
+        if bare in self._genders["m"]:
             return "m"
-        if bare in self._listed("feminine_words"):
+        if bare in self._genders["f"]:
             return "f"
-        endings = tuple(str(e) for e in grammar.get("feminine_endings", ()))
+        endings = self.data.strings("grammar", "feminine_endings")
         return "f" if endings and bare.endswith(endings) else "m"
 
     @cached_property
-    def _function_words(self) -> frozenset[str]:
-        return self._listed("function_words")
+    def _noun_genders(self) -> Mapping[str, str]:
+        """Units and currencies by name ("hora" → "f"), both numbers."""
+        nouns = (*self.data.units.values(), *(c.name for c in self.data.currencies.values()))
+        return {name.lower(): noun.gender for noun in nouns for name in (noun.one, noun.other)}
 
-    def _listed(self, key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.data.strings("grammar", key))
+    @cached_property
+    def _genders(self) -> Mapping[str, frozenset[str]]:
+        """``[grammar]`` word lists: "-" function words, "m" and "f" nouns."""
+        return {gender: frozenset(w.lower() for w in self.data.strings("grammar", key))
+                for gender, key in (("-", "function_words"), ("m", "masculine_words"),
+                                    ("f", "feminine_words"))}
 
     # ── money ───────────────────────────────────────────────────────────────
 
@@ -141,9 +149,6 @@ class Reader:
                 return index
         return None
 
-    def templates(self, table: str) -> Mapping[str, Any]:
-        return self.data.table(table)
-
     # ── sentences ───────────────────────────────────────────────────────────
 
     @cached_property
@@ -177,6 +182,16 @@ class Reader:
             self._memo[key] = build(self)
         found: T = self._memo[key]
         return found
+
+
+def _regional_marks(data: SpeechData, region: str) -> SpeechData:
+    """The data with the region's decimal mark (``[numbers] decimal_mark_regions``:
+    Mexico writes "1,234.5" where Spain writes "1.234,5")."""
+    mark = data.table("numbers").get("decimal_mark_regions", {}).get(region)
+    if not mark or mark == data.decimal_mark:
+        return data
+    groups = tuple(m for m in (data.decimal_mark, *data.group_marks) if m != mark)
+    return replace(data, decimal_mark=str(mark), group_marks=groups)
 
 
 def word_before(text: str, at: int) -> str:
