@@ -125,13 +125,14 @@ def speech_child(page: str) -> dict[str, float]:
     return {"seconds": seconds, "sentences": sentences}
 
 
-def render_child(page: str, out: str) -> dict[str, float]:
+def render_child(page: str, out: str, voice: str) -> dict[str, float]:
     import time
 
     from listen.config import load_settings
     from listen.pipeline import render
 
-    settings = load_settings(None, out_dir=Path(out), use_cache=False)
+    # espeak-ng for every language: the default English voice is Piper's when installed
+    settings = load_settings(None, out_dir=Path(out), use_cache=False, voice=voice or None)
     started = time.perf_counter()
     result = render(page, settings)
     return {"seconds": time.perf_counter() - started,
@@ -158,7 +159,8 @@ def main() -> None:
             page = Path(tmp) / f"{language}.html"
             page.write_text(page_html(language, minutes), encoding="utf-8")
             speech = _run("speech_child", str(page))
-            render = _run("render_child", str(page), str(Path(tmp) / f"out-{language}"))
+            voice = "espeak-en-us" if language == "en" else ""  # others: espeak-ng's voice
+            render = _run("render_child", str(page), str(Path(tmp) / f"out-{language}"), voice)
             ratio = speech["seconds"] / render["seconds"]
             worst = max(worst, ratio)
             print(f"{language}: {render['audio_minutes']:5.1f} min of audio, "
