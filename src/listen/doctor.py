@@ -30,7 +30,7 @@ def voices_report(settings: Settings) -> Iterator[RenderableType]:
     profiles = Table(title="Voice profiles (use with --voice)")
     for column in ("name", "engine", "voice", "language", "rate"):
         profiles.add_column(column)
-    for profile in list_profiles(settings.voices_dir):
+    for profile in list_profiles(settings.voices_dir, settings.voices_folder):
         profiles.add_row(profile.name, profile.engine, profile.voice or "(default)",
                          profile.language, f"{profile.rate:g}")
     yield profiles
