@@ -92,7 +92,8 @@ def test_every_voice_with_a_model_and_config_is_read(catalogue: Catalogue) -> No
     assert thorsten.model.path == "de/de_DE/thorsten/medium/de_DE-thorsten-medium.onnx"
     assert thorsten.config.path == thorsten.model.path + ".json"
     assert (thorsten.model.size, thorsten.config.md5) == (60_000_000, "1" * 32)
-    assert thorsten.size == 60_005_000
+    assert thorsten.card is not None and thorsten.card.path.endswith("medium/MODEL_CARD")
+    assert thorsten.size == 60_005_300
     assert thorsten.described == "German (Germany), medium quality, 60.0 MB"
     assert catalogue.languages() == 4
 

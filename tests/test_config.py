@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from listen.config import UNNAMED_SHOW, channel_for, load_settings, show_title, voice_warning
+from listen.config import (
+    UNNAMED_SHOW,
+    Settings,
+    channel_for,
+    load_settings,
+    show_title,
+    voice_warning,
+)
 from listen.errors import ConfigError
 from listen.models import Article, SiteRule, VoiceProfile
 from listen.sound.voices import load_profile
@@ -274,3 +281,37 @@ def test_a_voice_is_known_by_its_name_even_without_a_language_key(
     settings = load_settings(voice="german")
     assert voice_warning(settings, german, "de") == ""
     assert "speaks German" in voice_warning(settings, german, "fr")
+
+
+# --- [voices]: where Piper voices come from and go -----------------------------------
+
+def test_voices_settings_from_listen_toml_are_relative_to_it(tmp_path: Path) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\ncatalogue = "mirror/piper"\nfolder = "voices"\n',
+                    encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.voices_url == str(tmp_path / "mirror" / "piper")
+    assert settings.voices_folder == tmp_path / "voices"
+    path.write_text('[voices]\ncatalogue = "https://mirror.example/piper/"\n', encoding="utf-8")
+    assert load_settings(path).voices_url == "https://mirror.example/piper/"
+
+
+def test_the_environment_overrides_listen_toml_for_voices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\ncatalogue = "https://a.example/"\n', encoding="utf-8")
+    monkeypatch.setenv("LISTEN_VOICES_URL", "https://b.example/piper/")
+    monkeypatch.setenv("LISTEN_VOICES_FOLDER", str(tmp_path / "v"))
+    settings = load_settings(path)
+    assert (settings.voices_url, settings.voices_folder) == ("https://b.example/piper/",
+                                                             tmp_path / "v")
+    assert (Settings().voices_url, Settings().voices_folder) == ("", None)
+
+
+def test_an_unknown_voices_key_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\nurl = "https://a.example/"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown key 'url' in \[voices\]; valid keys: "
+                                          "catalogue, folder"):
+        load_settings(path)

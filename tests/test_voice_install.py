@@ -35,6 +35,8 @@ pytestmark = pytest.mark.skipif(
 
 runner = CliRunner()
 MB = 1_000_000
+WHOLE = sorted(f"{GERMAN.key}{end}" for end in (".onnx", ".onnx.json", ".toml", ".MODEL_CARD"))
+"""An installed voice's files."""
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +74,7 @@ def files_of(folder: Path, key: str) -> list[str]:
 def test_install_by_language_fetches_checks_and_makes_a_profile(folder: Path) -> None:
     code, stdout, stderr = listen("voices", "install", "de")
     assert code == 0, stderr
-    assert files_of(folder, GERMAN.key) == [f"{GERMAN.key}.onnx", f"{GERMAN.key}.onnx.json",
-                                            f"{GERMAN.key}.toml"]
+    assert files_of(folder, GERMAN.key) == WHOLE
     assert md5(folder / f"{GERMAN.key}.onnx") == hashlib.md5(
         joe_model(), usedforsecurity=False).hexdigest()
     profile = load_profile(GERMAN.key, installed_dir=folder)
@@ -82,6 +83,7 @@ def test_install_by_language_fetches_checks_and_makes_a_profile(folder: Path) ->
     assert f"installed {GERMAN.key} in {folder}: German (Germany), medium quality, 63.2 MB" \
         in stdout
     assert "German articles are now read by it by default" in stdout
+    assert "Test copy of Joe" in (folder / f"{GERMAN.key}.MODEL_CARD").read_text(encoding="utf-8")
     assert "63.2/63.2 MB" in stderr  # the progress bar, finished
 
 
@@ -138,7 +140,8 @@ def test_an_interrupted_download_resumes_where_it_stopped(folder: Path,
     sent_before = served.sent.get(model, 0)
     code, _, stderr = listen("voices", "install", GERMAN.key)
     assert code == 1 and "after 20.0 of 63.2 MB: run the same command again to resume" in stderr
-    assert files_of(folder, GERMAN.key) == [f".{GERMAN.key}.onnx.part", f"{GERMAN.key}.onnx.json"]
+    assert files_of(folder, GERMAN.key) == [f".{GERMAN.key}.onnx.part",
+                                            f"{GERMAN.key}.MODEL_CARD", f"{GERMAN.key}.onnx.json"]
     assert (folder / f".{GERMAN.key}.onnx.part").stat().st_size == 20 * MB
     assert load_profile(None, "de", installed_dir=folder).engine == "pyttsx3"  # not usable yet
 
@@ -148,8 +151,7 @@ def test_an_interrupted_download_resumes_where_it_stopped(folder: Path,
     assert served.sent[model] - sent_before == len(joe_model())  # each byte sent once
     assert md5(folder / f"{GERMAN.key}.onnx") == hashlib.md5(
         joe_model(), usedforsecurity=False).hexdigest()
-    assert files_of(folder, GERMAN.key) == [f"{GERMAN.key}.onnx", f"{GERMAN.key}.onnx.json",
-                                            f"{GERMAN.key}.toml"]
+    assert files_of(folder, GERMAN.key) == WHOLE
 
 
 def test_a_server_that_ignores_the_range_gets_the_file_anew(folder: Path) -> None:
@@ -221,7 +223,7 @@ def test_remove_touches_only_installed_voices(folder: Path, name: str) -> None:
     assert code == 1
     assert stderr.startswith(f"Error: no installed voice named {name!r}")
     assert f"(installed: {GERMAN.key})" in stderr
-    assert len(files_of(folder, GERMAN.key)) == 3
+    assert files_of(folder, GERMAN.key) == WHOLE
 
 
 # --- rendering with installed voices -------------------------------------------------------

@@ -21,7 +21,7 @@ from rich.text import Text
 from listen.config import Settings
 from listen.errors import UnknownVoice
 from listen.sound.catalogue import Catalogue, find_voice, for_language, load_catalogue
-from listen.sound.installed import install, installed_names, voices_folder
+from listen.sound.installed import InstalledFiles, install, installed_names, voices_folder
 from listen.sound.voices import load_profile
 
 
@@ -84,5 +84,9 @@ def install_with_progress(settings: Settings, wanted: str, console: Console, *,
     chosen = (f"{language} articles are now read by it by default"
               if default == voice.key else
               f"{language} articles are read by {default!r} by default; this one when named")
-    return [f"installed {voice.key} in {folder}: {voice.described}",
-            f"{chosen}: listen render ARTICLE --voice {voice.key}"]
+    lines = [f"installed {voice.key} in {folder}: {voice.described}",
+             f"{chosen}: listen render ARTICLE --voice {voice.key}"]
+    if voice.card is not None:
+        card = InstalledFiles(folder, voice.key).card
+        lines.append(f"where it comes from, and its licence: {card}")
+    return lines

@@ -92,11 +92,13 @@ class CatalogueVoice:
     speakers: int
     model: VoiceFile
     config: VoiceFile
+    card: VoiceFile | None = None
+    """The model card: where the voice comes from, and its licence."""
     aliases: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
-        return self.model.size + self.config.size
+        return sum(file.size for file in (self.model, self.config, self.card) if file)
 
     @property
     def described(self) -> str:
@@ -205,10 +207,16 @@ def _voice(key: str, entry: Any) -> CatalogueVoice | None:
             quality=str(entry.get("quality", "")),
             speakers=int(entry.get("num_speakers", 1)),
             model=_file(model, files[model]), config=_file(config, files[config]),
+            card=_card(model, files),
             aliases=tuple(str(alias) for alias in entry.get("aliases", ())),
         )
     except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
         return None  # an entry without a model and config cannot be installed
+
+
+def _card(model: str, files: dict[str, Any]) -> VoiceFile | None:
+    card = model.rsplit("/", 1)[0] + "/MODEL_CARD"
+    return _file(card, files[card]) if card in files else None
 
 
 def _file(path: str, entry: Any) -> VoiceFile:

@@ -6,6 +6,7 @@ default the user data folder, ``~/.local/share/listen/voices`` on Linux)::
     de_DE-thorsten-medium.onnx        the model, as Piper publishes it
     de_DE-thorsten-medium.onnx.json   its config
     de_DE-thorsten-medium.toml        its voice profile: `--voice de_DE-thorsten-medium`
+    de_DE-thorsten-medium.MODEL_CARD  where the voice comes from, and its licence
 
 The profile is written last, once both files are whole and match the catalogue's
 sizes and checksums: a voice can be used exactly when its profile is there.
@@ -58,8 +59,12 @@ class InstalledFiles:
     def config(self) -> Path:
         return self.folder / f"{self.key}.onnx.json"
 
+    @property
+    def card(self) -> Path:
+        return self.folder / f"{self.key}.MODEL_CARD"
+
     def all(self) -> tuple[Path, ...]:
-        files = (self.profile, self.model, self.config)
+        files = (self.profile, self.model, self.config, self.card)
         return (*files, *(part_path(path) for path in files[1:]))
 
 
@@ -77,9 +82,12 @@ def install(voice: CatalogueVoice, base: str, folder: Path, *,
     profile; returns the profile's path. An interrupted fetch resumes next time; a
     file that arrives damaged leaves nothing of the voice behind."""
     files = InstalledFiles(folder, voice.key)
+    wanted = [(voice.config, files.config), (voice.model, files.model)]
+    if voice.card is not None:
+        wanted.insert(0, (voice.card, files.card))
     try:
-        for wanted, path in ((voice.config, files.config), (voice.model, files.model)):
-            _fetch(base, wanted, path, on_progress, timeout)
+        for file, path in wanted:
+            _fetch(base, file, path, on_progress, timeout)
     except DownloadError:
         if not part_path(files.model).exists():  # nothing to resume: take it all away
             _unlink(files.all())
@@ -125,9 +133,10 @@ def profile_text(voice: CatalogueVoice, base: str) -> str:
         f"# Voice profile {json.dumps(voice.key, ensure_ascii=False)}: Piper's voice "
         f"{voice.name!r}, {voice.described}.\n"
         f"# Installed by `listen voices install` from {base} on {date.today().isoformat()};\n"
-        f"# `listen voices remove {voice.key}` removes it. To change its pace or pauses,\n"
-        "# copy this file into your profile folder under another name and edit the copy\n"
-        "# (the keys are explained in the shipped joe.toml and in the README).\n\n"
+        f"# `listen voices remove {voice.key}` removes it. Its licence: {voice.key}.MODEL_CARD\n"
+        "# beside this file. To change its pace or pauses, copy this file into your profile\n"
+        "# folder, give voice the model's full path, and edit the copy (every key is\n"
+        "# explained in the shipped joe.toml and in the README).\n\n"
         'engine = "piper"\n'
         f"voice = {json.dumps(voice.key + '.onnx', ensure_ascii=False)}\n"
         f"language = {json.dumps(voice.language.replace('_', '-'))}\n"
