@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,16 @@ def test_installed_voices_are_listed_and_marked_in_the_catalogue(folder: Path,
     assert f"4 voices in 2 languages, from {served.url}, fetched 20" in stdout
 
 
+@pytest.mark.parametrize("args", [("--available", "German"), ("--refresh", "--available", "de"),
+                                  ("--available", "--refresh", "de_DE")])
+def test_available_takes_a_language_by_tag_or_name_among_other_options(
+    folder: Path, args: tuple[str, ...]
+) -> None:
+    code, stdout, stderr = listen("voices", *args)
+    assert code == 0, stderr
+    assert "Piper voices for" in stdout and GERMAN.key in stdout and ENGLISH.key not in stdout
+
+
 def test_available_for_one_language_lists_its_voices_best_first(folder: Path) -> None:
     code, stdout, _ = listen("voices", "--available", "en-GB")
     keys = [line.split()[1] for line in stdout.splitlines() if line.startswith("│")]
@@ -131,6 +142,22 @@ def test_a_damaged_download_is_refused_and_nothing_is_left(
     assert "nothing was kept" in errors[0] and "Traceback" not in stderr
     assert files_of(folder, key) == []
     assert key not in {p.name for p in list_profiles(installed_dir=folder)}
+
+
+def test_a_damaged_update_keeps_the_voice_installed_before(folder: Path) -> None:
+    """The catalogue lists a new model for an installed voice, and it arrives damaged:
+    the voice stays as it was, and usable."""
+    with serve_catalogue((GERMAN,)) as server:
+        catalogue = load_catalogue(server.url, folder)
+        install(catalogue.voices[0], catalogue.base, folder)
+        before = {path.name: path.stat().st_mtime_ns for path in folder.glob(f"{GERMAN.key}*")}
+        updated = replace(catalogue.voices[0], model=replace(catalogue.voices[0].model,
+                                                              md5="0" * 32))
+        with pytest.raises(DownloadError, match="MD5 checksum"):
+            install(updated, catalogue.base, folder)
+    assert {path.name: path.stat().st_mtime_ns for path in folder.glob(f"{GERMAN.key}*")
+            } == before
+    assert load_profile(None, "de", installed_dir=folder).name == GERMAN.key
 
 
 def test_an_interrupted_download_resumes_where_it_stopped(folder: Path,

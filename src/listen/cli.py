@@ -302,11 +302,16 @@ class _VoicesGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if "--available" in args:
-            after = args.index("--available") + 1
-            if after < len(args) and not args[after].startswith("-") and (
-                    args[after] not in self.commands):
-                args = [*args[:after], "--language", *args[after:]]
+            args = self._language_as_option(args)
         return super().parse_args(ctx, args)
+
+    def _language_as_option(self, args: list[str]) -> list[str]:
+        taking_value = False
+        for at, arg in enumerate(args):
+            if not taking_value and not arg.startswith("-") and arg not in self.commands:
+                return [*args[:at], "--language", *args[at:]]
+            taking_value = arg in ("--config", "-c", "--language")
+        return args
 
 
 voices_app = typer.Typer(cls=_VoicesGroup, no_args_is_help=False, rich_markup_mode="rich",

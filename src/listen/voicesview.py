@@ -20,7 +20,7 @@ from rich.text import Text
 
 from listen.config import Settings
 from listen.errors import UnknownVoice
-from listen.sound.catalogue import Catalogue, find_voice, for_language, load_catalogue
+from listen.sound.catalogue import Catalogue, find_voice, load_catalogue, speaking
 from listen.sound.installed import InstalledFiles, install, installed_names, voices_folder
 from listen.sound.voices import load_profile
 
@@ -31,7 +31,7 @@ def catalogue_report(settings: Settings, language: str = "", *, refresh: bool = 
     is given), what is installed marked, and where and when it was fetched."""
     folder = voices_folder(settings.voices_folder)
     catalogue = load_catalogue(settings.voices_url, folder, refresh=refresh)
-    voices = for_language(catalogue.voices, language) if language else sorted(
+    voices = speaking(catalogue, language) if language else sorted(
         catalogue.voices, key=lambda voice: (voice.language, voice.key))
     if not voices:
         raise UnknownVoice(f"the voice catalogue has no voice for {language!r}: "

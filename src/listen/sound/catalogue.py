@@ -262,9 +262,7 @@ def find_voice(catalogue: Catalogue, wanted: str) -> CatalogueVoice:
     for voice in catalogue.voices:
         if lowered == voice.key.lower() or lowered in (a.lower() for a in voice.aliases):
             return voice
-    language = _by_language_name(catalogue, lowered) or (
-        text if _LANGUAGE_TAG.fullmatch(text) else "")
-    candidates = (for_language(catalogue.voices, language) if language else []) or sorted(
+    candidates = speaking(catalogue, text) or sorted(
         (v for v in catalogue.voices if v.name.lower() == lowered),
         key=lambda v: _preference(v, v.language))
     if candidates:
@@ -272,9 +270,13 @@ def find_voice(catalogue: Catalogue, wanted: str) -> CatalogueVoice:
     raise UnknownVoice(_no_such_voice(catalogue, text))
 
 
-def _by_language_name(catalogue: Catalogue, lowered: str) -> str | None:
-    return next((voice.language for voice in catalogue.voices
-                 if voice.language_name.lower() == lowered), None)
+def speaking(catalogue: Catalogue, language: str) -> list[CatalogueVoice]:
+    """The voices for a language given by tag (``de``, ``pt-BR``) or English name
+    (``German``), best first; [] for anything else."""
+    by_name = next((voice.language for voice in catalogue.voices
+                    if voice.language_name.lower() == language.strip().lower()), None)
+    tag = by_name or (language.strip() if _LANGUAGE_TAG.fullmatch(language.strip()) else "")
+    return for_language(catalogue.voices, tag) if tag else []
 
 
 def _no_such_voice(catalogue: Catalogue, wanted: str) -> str:

@@ -82,6 +82,7 @@ def install(voice: CatalogueVoice, base: str, folder: Path, *,
     profile; returns the profile's path. An interrupted fetch resumes next time; a
     file that arrives damaged leaves nothing of the voice behind."""
     files = InstalledFiles(folder, voice.key)
+    installed_before = files.profile.exists()
     wanted = [(voice.config, files.config), (voice.model, files.model)]
     if voice.card is not None:
         wanted.insert(0, (voice.card, files.card))
@@ -89,7 +90,9 @@ def install(voice: CatalogueVoice, base: str, folder: Path, *,
         for file, path in wanted:
             _fetch(base, file, path, on_progress, timeout)
     except DownloadError:
-        if not part_path(files.model).exists():  # nothing to resume: take it all away
+        # Nothing to resume: take away what this attempt left (a voice installed
+        # before keeps its files: the damaged download was not kept).
+        if not installed_before and not part_path(files.model).exists():
             _unlink(files.all())
         raise
     write_atomic(files.profile, profile_text(voice, base).encode(), fix=_FOLDER_FIX)
