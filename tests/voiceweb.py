@@ -14,10 +14,12 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from localweb import running
 
 
 @dataclass(frozen=True)
@@ -221,15 +223,9 @@ def serve_catalogue(voices: tuple[Voice, ...] = VOICES, prefix: str = "/piper-vo
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
-    try:
-        yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with running(Handler) as address:
+        state.url = f"{address}{prefix}"
+        try:
+            yield state
+        finally:
+            state.release.set()  # a stalled answer ends before the server stops
