@@ -88,6 +88,18 @@ def test_install_by_language_fetches_checks_and_makes_a_profile(folder: Path) ->
     assert "63.2/63.2 MB" in stderr  # the progress bar, finished
 
 
+def test_install_without_piper_says_what_else_is_needed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import listen.voicesview
+
+    monkeypatch.setattr(listen.voicesview, "piper_installed", lambda: False)
+    code, stdout, _ = listen("voices", "install", "de")
+    assert code == 0
+    assert "to speak with it, install Piper first: pip install 'listen[piper]'" in stdout
+    assert "by default" not in stdout
+
+
 def test_installed_voices_are_listed_and_marked_in_the_catalogue(folder: Path,
                                                                  served: Catalogue) -> None:
     assert listen("voices", "install", "en_US-joe-medium")[0] == 0

@@ -21,8 +21,9 @@ from rich.text import Text
 from listen.config import Settings
 from listen.errors import UnknownVoice
 from listen.sound.catalogue import Catalogue, find_voice, load_catalogue, speaking
+from listen.sound.engines.piper import INSTALL_HINT
 from listen.sound.installed import InstalledFiles, install, installed_names, voices_folder
-from listen.sound.voices import load_profile
+from listen.sound.voices import load_profile, piper_installed
 
 
 def catalogue_report(settings: Settings, language: str = "", *, refresh: bool = False
@@ -79,14 +80,20 @@ def install_with_progress(settings: Settings, wanted: str, console: Console, *,
         task = progress.add_task(voice.key, total=voice.size)
         install(voice, catalogue.base, folder,
                 on_progress=lambda received: progress.advance(task, received))
-    default = load_profile(None, voice.language, settings.voices_dir, folder).name
-    language = voice.language_name
-    chosen = (f"{language} articles are now read by it by default"
-              if default == voice.key else
-              f"{language} articles are read by {default!r} by default; this one when named")
-    lines = [f"installed {voice.key} in {folder}: {voice.described}",
-             f"{chosen}: listen render ARTICLE --voice {voice.key}"]
+    lines = [f"installed {voice.key} in {folder}: {voice.described}", _how_to_use(
+        settings, voice.key, voice.language, voice.language_name)]
     if voice.card is not None:
         card = InstalledFiles(folder, voice.key).card
         lines.append(f"where it comes from, and its licence: {card}")
     return lines
+
+
+def _how_to_use(settings: Settings, key: str, language: str, language_name: str) -> str:
+    if not piper_installed():
+        return f"to speak with it, install Piper first: {INSTALL_HINT}"
+    folder = voices_folder(settings.voices_folder)
+    default = load_profile(None, language, settings.voices_dir, folder).name
+    chosen = (f"{language_name} articles are now read by it by default" if default == key
+              else f"{language_name} articles are read by {default!r} by default; this one "
+                   "when named")
+    return f"{chosen}: listen render ARTICLE --voice {key}"

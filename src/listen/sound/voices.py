@@ -158,9 +158,9 @@ def _install_tag(language: str) -> str:
 
 
 def _default_for_language(language: str, sources: dict[str, _Source]) -> VoiceProfile:
-    ranked = sorted((rank, profile) for profile, rank in _fitting(language, sources))
-    if ranked:
-        return ranked[0][1]
+    best = min(_fitting(language, sources), key=lambda fitting: fitting[1], default=None)
+    if best is not None:
+        return best[0]
     # No profile for the language: espeak-ng's voice for it, paced like espeak-en-us.
     base = _parse(sources["espeak-en-us"]) if "espeak-en-us" in sources else None
     pauses = base.pauses if base else Pauses()
