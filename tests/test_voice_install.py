@@ -91,9 +91,9 @@ def test_install_by_language_fetches_checks_and_makes_a_profile(folder: Path) ->
 def test_install_without_piper_says_what_else_is_needed(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import listen.voicesview
+    from listen import voicesview
 
-    monkeypatch.setattr(listen.voicesview, "piper_installed", lambda: False)
+    monkeypatch.setattr(voicesview, "piper_installed", lambda: False)
     code, stdout, _ = listen("voices", "install", "de")
     assert code == 0
     assert "to speak with it, install Piper first: pip install 'listen[piper]'" in stdout
