@@ -256,6 +256,27 @@ def test_a_chosen_english_voice_on_a_german_article_is_warned_about() -> None:
     assert "the default for German is 'espeak-de'" in warning
 
 
+def test_the_warning_names_what_the_default_would_read_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warning and the default agree: an installed German voice is named, else
+    espeak-ng's, with the natural voice to install."""
+    import listen.sound.voices
+
+    monkeypatch.setattr(listen.sound.voices, "piper_installed", lambda: True)
+    settings = load_settings(voice="espeak-en-us", voices_folder=tmp_path)
+    english = load_profile("espeak-en-us")
+    assert voice_warning(settings, english, "de").endswith(
+        "the default for German is 'espeak-de' (for a natural voice, run `listen voices "
+        "install de` (de_DE-thorsten-medium))")
+    (tmp_path / "de_DE-eva_k-x_low.onnx").write_bytes(b"model")
+    (tmp_path / "de_DE-eva_k-x_low.toml").write_text(
+        'engine = "piper"\nvoice = "de_DE-eva_k-x_low.onnx"\nlanguage = "de-DE"\n',
+        encoding="utf-8")
+    assert voice_warning(settings, english, "de").endswith(
+        "the default for German is 'de_DE-eva_k-x_low'")
+
+
 def test_the_warning_names_a_profile_that_fits(tmp_path: Path) -> None:
     (tmp_path / "heidi.toml").write_text('engine = "pyttsx3"\nlanguage = "de-AT"\n',
                                          encoding="utf-8")

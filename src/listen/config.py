@@ -453,26 +453,34 @@ def voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> s
     fitting = [p.name for p in list_profiles(settings.voices_dir, settings.voices_folder)
                if _primary(p.language) == wanted]
     article_language, voice_language = _language_name(language), _language_name(speaks)
-    if fitting:
+    default = load_profile(None, language, settings.voices_dir, settings.voices_folder)
+    if fitting and default.engine != "piper":  # the user's own profile beats espeak-ng
         advice = (f'set voice = "{fitting[0]}" in [render] of listen.toml, or give --voice '
                   f"{fitting[0]}")
     else:
-        default = load_profile(None, language, settings.voices_dir, settings.voices_folder).name
         advice = ("leave voice unset (no --voice, no voice in listen.toml): the default for "
-                  f"{article_language} is {default!r}")
+                  f"{article_language} is {default.name!r}")
+        natural = _natural_voice(settings, default, language)
+        advice += f" (for a natural voice, {natural})" if natural else ""
     return (f"the voice {profile.name!r} speaks {voice_language}, but the article is in "
             f"{article_language} ({language}): it is read with {voice_language} rules "
             f"and sounds; {advice}")
 
 
-def _natural_voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> str:
-    """When the automatic choice fell back to espeak-ng: which voice read the article,
-    and the command that installs a natural one ("" when Piper has none to offer)."""
+def _natural_voice(settings: Settings, profile: VoiceProfile, language: str) -> str:
+    """What to run for a natural voice when the automatic choice is espeak-ng ("" when
+    it is not, or when Piper has none for the language)."""
     if profile.engine != "pyttsx3" or profile.name == "default":  # a default.toml is chosen
         return ""
     from listen.sound.voices import install_suggestion
 
-    command = install_suggestion(language, settings.voices_url, settings.voices_folder)
+    return install_suggestion(language, settings.voices_url, settings.voices_folder)
+
+
+def _natural_voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> str:
+    """When the automatic choice fell back to espeak-ng: which voice read the article,
+    and the command that installs a natural one ("" when Piper has none to offer)."""
+    command = _natural_voice(settings, profile, language)
     if not command:
         return ""
     name = _language_name(language or "en")
