@@ -314,8 +314,7 @@ class _VoicesGroup(TyperGroup):
         return args
 
 
-voices_app = typer.Typer(cls=_VoicesGroup, no_args_is_help=False, rich_markup_mode="rich",
-                         help="Voice profiles, and Piper voices to install for any language.")
+voices_app = typer.Typer(cls=_VoicesGroup, no_args_is_help=False, rich_markup_mode="rich")
 app.add_typer(voices_app, name="voices")
 
 
@@ -332,9 +331,10 @@ def voices(
         "--refresh", help="With --available: fetch the catalogue again now.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """List voice profiles and every engine voice, and say which espeak-ng is loaded.
+    """List voice profiles and every engine voice, and say which espeak-ng is loaded;
+    with --available, Piper's voices for every language, to install and remove.
 
-    Example: listen voices --available de
+    Example: listen voices --available de; listen voices install de
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -379,7 +379,7 @@ def voices_remove(
     name: Annotated[str, typer.Argument(help="An installed voice (`listen voices` lists them).")],
     config: ConfigOption = None,
 ) -> None:
-    """Delete an installed voice: its model, config and profile.
+    """Delete an installed voice: its model, config, model card and profile.
 
     Example: listen voices remove de_DE-thorsten-medium
     """
