@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -47,13 +48,15 @@ def served() -> Iterator[Catalogue]:
 
 
 @pytest.fixture
-def folder(tmp_path: Path, served: Catalogue, monkeypatch: pytest.MonkeyPatch) -> Path:
+def folder(tmp_path: Path, served: Catalogue, monkeypatch: pytest.MonkeyPatch
+           ) -> Iterator[Path]:
     """The voices folder, set as a publisher would: LISTEN_VOICES_URL and _FOLDER."""
     voices = tmp_path / "voices"
     monkeypatch.setenv("LISTEN_VOICES_URL", served.url)
     monkeypatch.setenv("LISTEN_VOICES_FOLDER", str(voices))
     served.requests.clear()
-    return voices
+    yield voices
+    shutil.rmtree(voices, ignore_errors=True)  # 63 MB a voice: pytest keeps tmp folders
 
 
 def listen(*args: str) -> tuple[int, str, str]:
