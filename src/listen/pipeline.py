@@ -96,7 +96,8 @@ def prepare_script(
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
-    profile = load_profile(settings.voice, article.language, settings.voices_dir)
+    profile = load_profile(settings.voice, article.language, settings.voices_dir,
+                           settings.voices_folder)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
     options = ScriptOptions(
         max_chars=get_engine(profile.engine).max_chars,
