@@ -48,6 +48,7 @@ LIBRARY_HOMES = {
     "babel": {"config", "sound.languages"},  # language names; a language's usual region
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor", "voicesview"},
+    "num2words": {"speech"},
 }
 
 

@@ -211,7 +211,8 @@ def test_script_prints_as_written_and_spoken(sample_article: Path) -> None:
     assert "2023–2024" in written and "€29" in written
     code, spoken, _ = run("script", str(sample_article), "--spoken")
     assert code == 0
-    assert "2023 to 2024" in spoken and "29 euros" in spoken
+    assert "twenty twenty-three to twenty twenty-four" in spoken
+    assert "twenty-nine euros" in spoken
     assert "Doctor Elise Brandt" in spoken
 
 

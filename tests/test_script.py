@@ -169,7 +169,7 @@ def test_outro_default_custom_and_off() -> None:
 @pytest.mark.parametrize(
     ("language", "date"),
     [("en", "March 4, 2026"), ("en-US", "March 4, 2026"), ("de", "4. März 2026"),
-     ("fr", "4 mars 2026"), ("es", "2026-03-04")],
+     ("fr", "4 mars 2026"), ("es", "4 de marzo de 2026"), ("it", "2026-03-04")],
 )
 def test_spoken_date(language: str, date: str) -> None:
     assert spoken_date(MARCH_4, language) == date
@@ -190,7 +190,7 @@ def test_sentences_keep_text_and_speak_normalised() -> None:
         "It’s over…",
     ]
     assert [s.speech for s in segment.sentences] == [
-        "Doctor Smith told the I C J, twice, that costs rose 10 to 15 percent.",
+        "Doctor Smith told the I C J, twice, that costs rose ten to fifteen percent.",
         "It's over.",
     ]
 
@@ -261,7 +261,7 @@ def test_long_sentences_split_at_clauses_then_spaces() -> None:
 
 
 def test_speech_longer_than_text_is_split_too() -> None:
-    text = " ".join(["$5.2bn"] * 30)  # each grows to "5.2 billion dollars"
+    text = " ".join(["$5.2bn"] * 30)  # each grows to "five point two billion dollars"
     script = build_script(_article(_p(text)), ScriptOptions(intro=False, outro=False, max_chars=60))
     sentences = script.segments[0].sentences
     assert all(len(s.speech) <= 60 for s in sentences)
@@ -320,7 +320,7 @@ def test_german_article_gets_german_words_lexicon_and_neutral_rules() -> None:
         "Der Gipfel. Von Anna Schmidt und Ben Weber. Erschienen bei Die Zeitung am 4. März 2026."
     )
     assert script.segments[1].speech == (
-        "Die Nato tagt zum Beispiel am 3. März, und die ICJ auch."
+        "Die Nato tagt zum Beispiel am dritten März, und die ICJ auch."
     )
     assert script.segments[-1].text == (
         "Sie hörten Der Gipfel, von Anna Schmidt und Ben Weber, erschienen bei Die Zeitung."
@@ -328,9 +328,9 @@ def test_german_article_gets_german_words_lexicon_and_neutral_rules() -> None:
 
 
 def test_unknown_language_has_title_intro_and_no_default_outro() -> None:
-    script = build_script(_article(_p("Hola — amigos."), language="es"))
-    assert [seg.text for seg in script.segments] == ["The Court Rules.", "Hola — amigos."]
-    assert script.segments[1].speech == "Hola, amigos."
+    script = build_script(_article(_p("Ciao — amici, sono 3."), language="it"))
+    assert [seg.text for seg in script.segments] == ["The Court Rules.", "Ciao — amici, sono 3."]
+    assert script.segments[1].speech == "Ciao, amici, sono 3."
 
 
 def test_given_lexicon_replaces_the_shipped_one() -> None:

@@ -284,6 +284,8 @@ def script(
                           markup=False)
     if explain:
         _explain(narration)
+    if explain and spoken:
+        _explain_speech(narration, _profile, settings)
 
 
 def _explain(narration: Any) -> None:
@@ -294,6 +296,101 @@ def _explain(narration: Any) -> None:
         text = dropped.text if len(dropped.text) <= 100 else dropped.text[:97] + "…"
         table.add_row(escape(dropped.reason), escape(text))
     err_console.print(table)
+
+
+def _explain_speech(narration: Any, profile: Any, settings: Any) -> None:
+    """Per sentence, which speech rules changed what."""
+    from listen.speech.lexicon import load_lexicon
+    from listen.speech.script import page_language
+
+    language = page_language(narration.article)
+    lexicon = load_lexicon(narration.article.language, profile.lexicons, settings.lexicon)
+    table = Table(title="Speech rules")
+    for column in ("#", "rule", "written", "spoken"):
+        table.add_column(column, overflow="fold")
+    number = 0
+    for segment in narration.segments:
+        for sentence in segment.sentences:
+            number += 1
+            for rule, written, said in _changes(sentence.text, language, lexicon, settings):
+                table.add_row(str(number), rule, escape(written), escape(said))
+    err_console.print(table)
+
+
+def _changes(text: str, language: str, lexicon: Any, settings: Any) -> list[tuple[str, str, str]]:
+    """(rule, written, spoken) for each stretch of ``text`` a speech rule changed."""
+    from listen.speech.normalize import Change
+    from listen.speech.script import speak_line
+
+    trace: list[Change] = []
+    speak_line(text, language, lexicon=lexicon, speech=settings.speech, trace=trace)
+    return [(change.rule, written, said) for change in trace if change.rule not in _QUIET_RULES
+            for written, said in change.spans()]
+
+
+_QUIET_RULES = frozenset(["unicode", "tidy"])
+"""Rules that only mend typography: not worth a row in ``--explain``."""
+
+
+@app.command()
+@friendly
+def say(
+    text: Annotated[str, typer.Argument(help="The line, as written on the page.")],
+    language: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--language", "-l",
+        help="Its language, with a region if it matters: en, de, fr, es-CO … "
+             "(default: the voice's, else detected).")] = None,
+    spoken: Annotated[bool, typer.Option(
+        help="Print only the speech text: what the engine is given.")] = False,
+    voice: VoiceOption = None,
+    out: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--out", "-o", help="Also speak it into this .mp3 or .wav file.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show how listen says a line (numbers, dates, money, abbreviations, lexicon) and
+    which rules changed what; --out speaks it to a file.
+
+    Example: listen say "Am 14. Januar kostete es 1,2 Mrd. Euro." --language de
+    """
+    from listen.speech.lexicon import load_lexicon
+    from listen.speech.normalize import Change
+    from listen.speech.script import speak_line
+
+    settings = load_settings(config, voice=voice)
+    profile = _say_profile(settings, language) if settings.voice or out else None
+    language = language or (profile.language if profile else None) or _detected(text)
+    lexicon = load_lexicon(language, profile.lexicons if profile else (), settings.lexicon)
+    trace: list[Change] = []
+    speech = speak_line(text, language, lexicon=lexicon, speech=settings.speech, trace=trace)
+    if spoken:
+        out_console.print(speech, highlight=False, markup=False)
+    else:
+        out_console.print(f"[bold]written[/]  {escape(text)}", highlight=False)
+        out_console.print(f"[bold]spoken[/]   {escape(speech)}", highlight=False)
+        for change in trace:
+            if change.rule not in _QUIET_RULES:
+                for written, said in change.spans():
+                    out_console.print(f"  [dim]{escape(change.rule)}:[/] {escape(written)} → "
+                                      f"{escape(said)}", highlight=False)
+    if out is not None and profile is not None:
+        from listen.sound.preview import speak_to_file
+
+        speak_to_file(speech, profile, out, bitrate=settings.bitrate)
+        if not spoken:
+            err_console.print(f"wrote {escape(str(out))}", highlight=False)
+
+
+def _say_profile(settings: Any, language: str | None) -> Any:
+    from listen.sound.voices import load_profile
+
+    return load_profile(settings.voice, language or "en", settings.voices_dir,
+                        settings.voices_folder)
+
+
+def _detected(text: str) -> str:
+    from listen.read.extract import detect_language
+
+    return detect_language(text)
 
 
 class _VoicesGroup(TyperGroup):

@@ -52,6 +52,9 @@ class Settings:
     """Also write ``<slug>.srt``."""
     lexicon: Mapping[str, str] = field(default_factory=dict)
     """Publisher pronunciations: word or phrase → respelling."""
+    speech: Mapping[str, Any] = field(default_factory=dict)
+    """``[speech.<language>.<table>]``: additions to the speech data (units, currencies,
+    abbreviations …), by language; checked when a script is built."""
     sites: Mapping[str, SiteRule] = field(default_factory=dict)
     config_path: Path | None = None
     offline: bool = False
@@ -117,10 +120,11 @@ def _from_toml(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     data = parse_toml(text, str(path))
-    unknown = set(data) - {"show", "render", "lexicon", "sites", "voices"}
+    unknown = set(data) - {"show", "render", "lexicon", "sites", "voices", "speech"}
     if unknown:
         raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]!r}; valid: [show], "
-                          "[render], [voices], [lexicon], [sites.\"example.com\"]")
+                          "[render], [voices], [lexicon], [sites.\"example.com\"], "
+                          "[speech.<language>]")
     base = path.parent
     render = _table(data, "render", path)
     _check_keys(render, _RENDER_KEYS, path, "render")
@@ -129,6 +133,7 @@ def _from_toml(path: Path) -> Settings:
     values["lexicon"] = {str(k): str(v) for k, v in _table(data, "lexicon", path).items()}
     values["sites"] = _sites(_table(data, "sites", path), path)
     values.update(_voices(_table(data, "voices", path), path, base))
+    values["speech"] = _table(data, "speech", path)
     values["config_path"] = path
     return _apply(Settings(), values, str(path))
 

@@ -105,6 +105,7 @@ def prepare_script(
         outro=settings.outro,
         outro_text=settings.outro_text,
         lexicon=lexicon,
+        speech=settings.speech,
     )
     return build_script(article, options), profile  # 3.
 

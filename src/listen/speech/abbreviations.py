@@ -1,120 +1,176 @@
-"""Written abbreviations, month names and sentence openers: one table for two readers.
+"""Written abbreviations: one table per language for two readers.
 
 The sentence splitter (``script.split_sentences``) asks whether the period after an
-abbreviation can end a sentence; the speech rule (``normalize.abbreviations``) asks
-what to say instead of it. Both read ``ABBREVIATIONS``, so they cannot disagree:
-"Prices incl. VAT are high." is one sentence, read "Prices including VAT are high."
+abbreviation can end a sentence; the speech rule (``abbreviations``) asks what to say
+instead of it. Both read ``[abbreviations.*]`` of the language's speech data, so they
+cannot disagree: "1,2 Mrd. Euro" is one sentence, and "Prices incl. VAT are high."
+is read "Prices including VAT are high."
 
-Each row says how the abbreviation is written (without its final period), what is
-said for it, where it is written out (``Use``), and whether its period may also end
-a sentence. A row without a spoken form is known to the splitter only: German and
-French abbreviations (only English text is written out), and ones an engine reads
-well or that another rule handles ("a.m." is a time, "Inc." is said as written).
+Where each table's abbreviations are written out (and so what their period means):
+
+- ``before_name``: "Dr. Smith", "Sr. García": only before a capitalised name; the
+  period never ends a sentence. A title written without its period ("Dr Smith",
+  "Mme Curie") counts too when it has no vowel but a last "a" or "e".
+- ``between_names``: "Roe v. Wade".
+- ``before_number``: "No. 5", "Nr. 3": only before a number; elsewhere the word is
+  an ordinary word ("I said no.").
+- ``anywhere``: "e.g.", "z. B.", "env.": never ends a sentence.
+- ``may_end``: "etc.", "Inc.", "St." after a word: may end one, as ``opens_sentence``
+  decides.
+- ``words``: whole words, case as listed: "WWII", "EE.UU.", "U.S.".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from enum import Enum
 
+from listen.speech.language import Abbreviation, words_pattern
+from listen.speech.reader import Reader, word_after
 
-class Use(Enum):
-    """Where an abbreviation is written out, and so what its period can mean."""
-
-    BEFORE_NAME = "before a capitalised name"
-    """ "Dr. Smith", "St. Louis": written as listed (case and all), and its period
-    never ends a sentence."""
-    BETWEEN_NAMES = "between a word and a capitalised name"
-    """ "Roe v. Wade": as listed; its period never ends a sentence. Not at the start
-    of a text, nor after a period, where "v." is more likely a list's roman five."""
-    BEFORE_NUMBER = "before a number"
-    """ "No. 5", "pp. 33", "Jan. 4": as listed or in lower case; before a number its
-    period never ends a sentence, elsewhere it is an ordinary word ("I said no.")."""
-    ANYWHERE = "anywhere"
-    """ "e.g.", "incl.", "etc.": in any case; its period ends a sentence only if the
-    row says it ``can_end`` one."""
+_CAPITAL = "[A-ZÀ-ÖØ-ÞĀ-Ž]"
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])([A-Z](?:\.[A-Z])+)\.?(?!\w)")
+_TITLE_WITHOUT_PERIOD = re.compile(r"[^aeiouy]+[ae]?")
 
 
 @dataclass(frozen=True)
-class Abbreviation:
-    """One written abbreviation."""
+class Abbreviations:
+    """One language's abbreviations, by word and as compiled patterns."""
 
-    written: str
-    """As written, without the final period: "Dr", "e.g", "incl"."""
-    spoken: str | None
-    """What an English engine should say instead; None to leave it as written."""
-    use: Use
-    can_end: bool = False
-    """Whether its period may also end a sentence ("… and so on, etc. The next …"),
-    which it does when a common sentence opener follows (see ``opens_sentence``)."""
+    rows: tuple[Abbreviation, ...]
+    by_word: dict[str, Abbreviation]
+    spoken: dict[str, dict[str, str]]
+    """Use → written (lower case where case does not matter) → spoken."""
+    patterns: dict[str, re.Pattern[str]]
 
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)
-"""English month names, in calendar order."""
-MONTH_ABBREVIATIONS = {
-    **{name[:3]: name for name in MONTHS if len(name) > 3}, "Sept": "September"
-}
-"""Written month abbreviations ("Jan", "Sept"; "May" has none) → the month."""
+    def find(self, word: str) -> Abbreviation | None:
+        """The abbreviation written ``word`` (without its period, in any case)."""
+        return self.by_word.get(word.lower())
 
 
-def _rows(use: Use, entries: dict[str, str | None], can_end: bool = False) -> list[Abbreviation]:
-    return [Abbreviation(written, spoken, use, can_end) for written, spoken in entries.items()]
+def table(reader: Reader) -> Abbreviations:
+    return reader.memo("abbreviations", _compile)
 
 
-ABBREVIATIONS: tuple[Abbreviation, ...] = (
-    *_rows(Use.BEFORE_NAME, {
-        "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor",
-        "Gen": "General", "Sen": "Senator", "Rep": "Representative", "Gov": "Governor",
-        "Lt": "Lieutenant", "Col": "Colonel", "Capt": "Captain", "Sgt": "Sergeant",
-        "Rev": "Reverend", "Mt": "Mount", "Pres": "President", "St": "Saint",
-        # German and French titles
-        "Hr": None, "Fr": None, "Frl": None, "Mme": None, "Mlle": None, "MM": None,
-    }),
-    *_rows(Use.BETWEEN_NAMES, {"v": "versus"}),
-    *_rows(Use.BEFORE_NUMBER, {
-        "No": "number", "Nos": "numbers", "p": "page", "pp": "pages", "Vol": "volume",
-        "Fig": "figure", "ca": "circa", "c": "circa", **MONTH_ABBREVIATIONS,
-        "Nr": None, "Art": None, "ch": None,
-    }),
-    *_rows(Use.ANYWHERE, {
-        "e.g": "for example", "i.e": "that is", "vs": "versus", "approx": "approximately",
-        "cf": "compare", "incl": "including", "esp": "especially",
-        "al": None, "ex": None,
-        # German
-        "z.B": None, "d.h": None, "u.a": None, "bzw": None, "vgl": None, "ggf": None,
-        "inkl": None, "evtl": None, "bspw": None,
-    }),
-    *_rows(Use.ANYWHERE, {
-        "etc": "et cetera", "Jr": "Junior", "Sr": "Senior", "Ltd": "Limited",
-        "Corp": "Corporation", "Ave": "Avenue", "Blvd": "Boulevard", "Dept": "Department",
-        "Inc": None, "Co": None, "a.m": None, "p.m": None, "usw": None,
-    }, can_end=True),
-)
-"""Every known abbreviation; the splitter matches them in any case."""
-
-_BY_WORD = {row.written.lower(): row for row in ABBREVIATIONS}
+def _compile(reader: Reader) -> Abbreviations:
+    months = tuple(  # "Jan. 5": the dates rule says them; the splitter must know them
+        Abbreviation(name, None, "before_number") for name in reader.data.month_abbreviations
+    )
+    rows = reader.data.abbreviations + months
+    by_word: dict[str, Abbreviation] = {}
+    for row in rows:
+        key = row.written.lower().replace(". ", ".")
+        if key not in by_word or row.can_end:
+            by_word[key] = row
+    spoken: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row.spoken:
+            folded = row.use in ("anywhere", "may_end")
+            spoken.setdefault(row.use, {})[row.written.lower() if folded else row.written] = (
+                row.spoken
+            )
+    return Abbreviations(rows, by_word, spoken, _patterns(spoken))
 
 
-def find(word: str) -> Abbreviation | None:
-    """The abbreviation written ``word`` (without its period, in any case), if listed."""
-    return _BY_WORD.get(word.lower())
+def _dotted(written: str) -> str:
+    """ "z.B" matches "z.B." and "z. B."."""
+    return r"\.\s?".join(re.escape(part) for part in written.split("."))
 
 
-SENTENCE_OPENERS = frozenset(
-    [
-        "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And",
-        "This", "That", "These", "Those", "In", "On", "At", "So", "Yet", "There", "Then",
-        "His", "Her", "Its", "Their", "Our", "My", "What", "When", "Why", "How", "Who",
-        "If", "As", "After", "Before", "Some", "Many", "Most", "Meanwhile", "However",
-        "For", "One",
-    ]
-)
-"""English words that, after "U.S." or "etc.", show a new sentence has begun."""
+def _patterns(spoken: dict[str, dict[str, str]]) -> dict[str, re.Pattern[str]]:
+    patterns: dict[str, re.Pattern[str]] = {}
+    if "before_name" in spoken:
+        titles = spoken["before_name"]
+        bare = words_pattern(w for w in titles if _TITLE_WITHOUT_PERIOD.fullmatch(w)) or "(?!)"
+        patterns["before_name"] = re.compile(
+            rf"(?<![\w.])(?:({words_pattern(titles)})\.|({bare}))(?= {_CAPITAL})"
+        )
+    if "after_word" in spoken:
+        patterns["after_word"] = re.compile(
+            rf"(?<=\w )({words_pattern(spoken['after_word'])})\.(?!\w)"
+        )
+    if "between_names" in spoken:
+        patterns["between_names"] = re.compile(
+            rf"(?<=\w) ({words_pattern(spoken['between_names'])})\. (?={_CAPITAL})"
+        )
+    if "before_number" in spoken:
+        numbered = spoken["before_number"]
+        both = {**numbered, **{w.lower(): s for w, s in numbered.items()}}
+        spoken["before_number"] = both
+        patterns["before_number"] = re.compile(
+            rf"(?<![\w.])({words_pattern(both)})\.(?= ?\d)"
+        )
+    listed = {**spoken.get("anywhere", {}), **spoken.get("may_end", {})}
+    if listed:
+        alternatives = "|".join(_dotted(w) for w in sorted(listed, key=len, reverse=True))
+        patterns["listed"] = re.compile(rf"(?<![\w.])({alternatives})\.(?!\w)", re.I)
+    if "words" in spoken:
+        alternatives = "|".join(
+            _dotted(w) + (r"\.?" if "." in w else "")
+            for w in sorted(spoken["words"], key=len, reverse=True)
+        )
+        patterns["words"] = re.compile(rf"(?<![\w.])({alternatives})(?!\w)")
+    return patterns
 
 
-def opens_sentence(word: str) -> bool:
-    """Whether ``word`` (punctuation around it ignored) is a common sentence opener."""
-    return word.strip("\"'“‘«(,;:") in SENTENCE_OPENERS
+def _same_case(written: str, spoken: str) -> str:
+    return spoken[:1].upper() + spoken[1:] if written[:1].isupper() else spoken
+
+
+def abbreviations(text: str, reader: Reader) -> str:
+    """Abbreviations an engine would spell or mispronounce, written out where the
+    language's tables say they stand; then dotted initials ("J.R.R.") spaced."""
+    found = table(reader)
+    spoken, patterns = found.spoken, found.patterns
+    if "before_name" in patterns:
+        titles = spoken["before_name"]
+        text = patterns["before_name"].sub(lambda m: _title(m, titles, found, reader), text)
+    if "after_word" in patterns:
+        after = spoken["after_word"]
+        text = patterns["after_word"].sub(lambda m: reader.keep_stop(m, after[m[1]]), text)
+    if "between_names" in patterns:
+        between = spoken["between_names"]
+        text = patterns["between_names"].sub(lambda m: f" {between[m[1]]} ", text)
+    if "listed" in patterns:
+        text = patterns["listed"].sub(lambda m: _listed(m, found, reader), text)
+    return _DOTTED_INITIALS.sub(lambda m: reader.keep_stop(m, m[1].replace(".", " ")), text)
+
+
+def _title(match: re.Match[str], titles: dict[str, str], found: Abbreviations,
+           reader: Reader) -> str:
+    """ "St. Paul" is Saint Paul; but "… on Baker St. The …" ends a sentence, as the
+    splitter decides: a sentence opener after one that may also end a sentence."""
+    written = match[1] or match[2]
+    row = found.find(written)
+    if row is not None and row.can_end and match[1] and reader.opens_sentence(
+            word_after(match.string, match.end())):
+        return match.group()
+    return titles[written]
+
+
+def whole_words(text: str, reader: Reader) -> str:
+    """``[abbreviations.words]``, case as listed ("WWII", "EE.UU.", "24/7"), and those
+    written before a number ("No. 5", "ca. 1950"). This runs before the number rules:
+    "24/7" is no fraction, and "ca." still sees the digits of its number."""
+    found = table(reader)
+    if "words" in found.patterns:
+        words = found.spoken["words"]
+        text = found.patterns["words"].sub(
+            lambda m: reader.keep_stop(m, words[_undotted(m[1])]), text)
+    if "before_number" in found.patterns and "." in text:
+        numbered = found.spoken["before_number"]
+        text = found.patterns["before_number"].sub(lambda m: numbered[m[1]], text)
+    return text
+
+
+def _undotted(written: str) -> str:
+    """ "U.S." → "U.S", "z. B" → "z.B": the key the table lists it under."""
+    return written.rstrip(".").replace(". ", ".")
+
+
+def _listed(match: re.Match[str], found: Abbreviations, reader: Reader) -> str:
+    written = _undotted(match[1]).lower()
+    row = found.find(written)
+    said = found.spoken.get("anywhere", {}).get(written) or found.spoken["may_end"][written]
+    return reader.keep_stop(match, _same_case(match[1], said),
+                            can_end=row is not None and row.can_end)

@@ -2,11 +2,15 @@
 
 "ICJ" → "I C J", but NATO, OPEC, OK, Roman numerals and capitals used for emphasis
 ("NOT", "BY JOHN SMITH") stay words. A heuristic: a lexicon entry overrides it.
+It runs for a language whose speech data asks for it (``[initialisms] spell``):
+the syllable patterns below are English ones.
 """
 
 from __future__ import annotations
 
 import re
+
+from listen.speech.reader import Reader
 
 _CAPS_WORD = re.compile(r"(?<![\w'.&/-])([A-Z]{2,5})(s?)(?![\w&-])")
 _READ_AS_WORDS = frozenset(
@@ -93,3 +97,10 @@ def spell_initialisms(text: str) -> str:
     if _CAPS_WORD.search(text) is None or _is_shouting(text):
         return text
     return _CAPS_WORD.sub(_spell, text)
+
+
+def initialisms(text: str, reader: Reader) -> str:
+    """``spell_initialisms`` where the language's speech data asks for it."""
+    if not reader.data.table("initialisms").get("spell"):
+        return text
+    return spell_initialisms(text)

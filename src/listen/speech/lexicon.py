@@ -45,7 +45,7 @@ _SHIPPED_PACKAGE = "listen.shipped_voices.lexicons"
 # Never inside a URL, path, e-mail address, handle or dotted name: "nginx.conf",
 # "github.com/nginx" and "@github" are left for normalize to read.
 _BEFORE = r"(?<![\w@#/])(?<!\w\.)"
-_AFTER = r"(?!\w)(?!\.\w)"
+_AFTER = r"(?!\w)(?!\.\w)(?![$€£¥])"  # "US" is not the start of "US$5"
 _AT_END = re.compile(r"[\"')\]]*\s*$")
 
 

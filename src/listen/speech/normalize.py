@@ -3,40 +3,66 @@
 ``normalize`` applies ``RULES`` in this order (the order matters; later rules rely
 on what earlier ones did):
 
-====  =====================  ========  ==============================================
- #    rule                   language  what it does
-====  =====================  ========  ==============================================
- 1    unicode                all       invisible characters out, curly quotes straight,
-                                       odd spaces and hyphens plain, "…" → "..."
- 2    editorial brackets     all       "[n]ow" → "now"; "[…]", "[sic]", "[12]" dropped
- 3    web addresses          all       "https://www.example.com/a/b" → "example.com"
- 4    e-mail addresses       en        "name@example.com" → "name at example dot com"
- 5    domain names           en        "example.com" → "example dot com"
- 6    handles and hashtags   en        "@listen_audio" → "at listen audio", "#1" → "number 1"
- 7    ranges                 en        "2021-2022", "pages 33–54", "10–15%" → "… to …"
- 8    times                  en        "9:30 a.m." → "9:30 A M"
- 9    abbreviations          en        "Dr." → "Doctor", "e.g." → "for example", "U.S." → "U S"
-10    money                  en        "$5.2 million" → "5.2 million dollars", "10k"
-11    units                  en        "%", "°C", "km/h", "24/7", "½"
-12    signs                  en        "&", "+", "=", "×", "~"
-13    initialisms            en        "ICJ" → "I C J"; NATO, OK and shouted words stay
-14    dashes and ellipses    all       "—", "--", " - ", "..." → a comma or a period
-15    tidy                   all       spaces and doubled punctuation from the rules above
-====  =====================  ========  ==============================================
+====  =====================  ==================================================
+ #    rule                   what it does
+====  =====================  ==================================================
+ 1    unicode                invisible characters out, curly quotes straight, odd
+                             spaces and hyphens plain, "…" → "..."
+ 2    editorial brackets     "[n]ow" → "now"; "[…]", "[sic]", "[12]" dropped
+ 3    web addresses          "https://www.example.com/a/b" → "example.com"
+ 4    e-mail addresses       "name@example.com" → "name at example dot com"
+ 5    domain names           "example.com" → "example dot com"
+ 6    handles and hashtags   "@listen_audio" → "at listen audio", "#1" → "number 1"
+ 7    telephone numbers      "+1 555-123-4567" → "plus one, five five five, …"
+ 8    whole words            "WWII" → "World War Two", "EE.UU." → "Estados Unidos"
+ 9    times                  "9:30 a.m." → "nine thirty A M", "14.30 Uhr", "18h30"
+10    dates                  "March 4, 2026", "am 14. Januar", "03/18/2026", ISO
+11    ranges and scores      "2019–2021", "45-50 Minuten" → "… to …"; "3–1 win"
+12    money                  "$300M" → "three hundred million dollars", "5,01 €"
+13    measures               "10km" → "ten kilometres", "km/h", "m²", "°C", "%"
+14    scales                 "10k fans" → "ten thousand fans", "1,2 Mrd."
+15    ordinals               "21st", "am 14.", "3e", "2.ª"
+16    roman numerals         "Elizabeth II" → "Elizabeth the Second", "Chapter IV"
+17    fractions              "3/4" → "three quarters", "2 1/2"
+18    years and decades      "in 1994" → "in nineteen ninety-four", "the 1980s"
+19    abbreviations          "Dr." → "Doctor", "z. B." → "zum Beispiel", "env."
+20    signs                  "&", "+", "=", "×", "~"; lone "$", "%", "#"
+21    numbers                every number left: cardinals and decimals, agreeing
+                             with their noun; identifiers digit by digit
+22    initialisms            "ICJ" → "I C J"; NATO, OK and shouted words stay
+23    dashes and ellipses    "—", "--", " - ", "..." → a comma or a period
+24    tidy                   spaces and doubled punctuation from the rules above
+====  =====================  ==================================================
 
-For a language other than English only the rules marked "all" run: they change
-typography, never words, so they cannot make a German or French sentence worse.
-A pronunciation lexicon (``listen.speech.lexicon``) is applied before these rules.
+Rules 4–22 read the language's speech data (``listen.speech.language``): its words,
+units, currencies, months and abbreviations. For a language without speech data
+only the typographic rules (1–3, 23, 24) run: they change typography, never words,
+so they cannot make a sentence worse. A pronunciation lexicon
+(``listen.speech.lexicon``) is applied before these rules.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from listen.speech import initialisms, numbers
-from listen.speech.abbreviations import ABBREVIATIONS, Use
+from listen.speech import (
+    abbreviations,
+    cardinals,
+    clock,
+    dates,
+    initialisms,
+    measures,
+    money,
+    ordinals,
+    ranges,
+    signs,
+    web,
+    years,
+)
+from listen.speech.reader import Reader, reader_for
 
 
 @dataclass(frozen=True)
@@ -44,9 +70,32 @@ class Rule:
     """One named step of ``normalize``."""
 
     name: str
-    apply: Callable[[str], str]
+    apply: Callable[[str, Reader], str]
     neutral: bool = False
     """True when the rule only changes typography and so is safe for every language."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one rule changed in a sentence, for ``listen script --explain``."""
+
+    rule: str
+    before: str
+    after: str
+
+    def spans(self) -> list[tuple[str, str]]:
+        """The changed stretches, word by word: [("$300M", "three hundred million dollars")]."""
+        old, new = self.before.split(), self.after.split()
+        matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+        return [_trimmed(" ".join(old[i1:i2]), " ".join(new[j1:j2]))
+                for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _trimmed(written: str, said: str) -> tuple[str, str]:
+    """Punctuation both sides end with is not part of the change ("$5," → "five dollars,")."""
+    while written and said and written[-1] == said[-1] and not written[-1].isalnum():
+        written, said = written[:-1], said[:-1]
+    return written, said
 
 
 # ── 1. unicode ────────────────────────────────────────────────────────────────
@@ -89,117 +138,6 @@ def editorial_brackets(text: str) -> str:
     if "[" not in text:
         return text
     return _BRACKETED.sub(r"\1", _DROPPED_BRACKETS.sub("", text))
-
-
-# ── 3–6. the web ──────────────────────────────────────────────────────────────
-
-_URL = re.compile(r"\b(?:https?://|www\d?\.)[^\s<>\"']+", re.I)
-_URL_PREFIX = re.compile(r"^(?:https?://)?(?:[^@/]*@)?(?:www\d?\.)?", re.I)
-_URL_TRAILER = re.compile(r"[.,;:!?)\]]+$")
-_URL_PATH = re.compile(r"[/?#:]")
-_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@((?:[\w-]+\.)+[A-Za-z]{2,})(?![\w-])")
-_TLDS = (
-    "com|org|net|edu|gov|mil|int|io|co|uk|eu|de|fr|ca|au|nz|ie|ch|nl|se|es|jp|cn|ru|"
-    "info|biz|ai|app|dev|tv|ly|fm|gg|xyz|news|blog|online|site|tech"
-)
-_DOMAIN = re.compile(rf"(?<![\w@./-])((?:[A-Za-z0-9-]+\.)+(?:{_TLDS}))(?![\w-]|\.\w)", re.I)
-_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]{1,30})(?![\w@])")
-_HASHTAG = re.compile(r"(?<![\w#&])#([^\W\d_]\w*)")
-_NUMBER_SIGN = re.compile(r"(?<![\w#&])#(\d+)\b")
-_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def web_addresses(text: str) -> str:
-    """A URL is read as its site: the path is noise to a listener."""
-    if "://" not in text and "www" not in text.lower():
-        return text
-    return _URL.sub(_host, text)
-
-
-def _host(match: re.Match[str]) -> str:
-    url = match.group()
-    trailer = _URL_TRAILER.search(url)
-    tail = trailer.group() if trailer else ""
-    url = url[: len(url) - len(tail)]
-    host = _URL_PATH.split(_URL_PREFIX.sub("", url), maxsplit=1)[0]
-    return host + tail
-
-
-def _dotted(name: str) -> str:
-    return name.replace(".", " dot ").replace("_", " underscore ")
-
-
-def email_addresses(text: str) -> str:
-    if "@" not in text:
-        return text
-    return _EMAIL.sub(lambda m: f"{_dotted(m[1])} at {_dotted(m[2])}", text)
-
-
-def domain_names(text: str) -> str:
-    return _DOMAIN.sub(lambda m: _dotted(m[1]), text)
-
-
-def handles_and_hashtags(text: str) -> str:
-    if "@" not in text and "#" not in text:
-        return text
-    text = _HANDLE.sub(lambda m: "at " + m[1].replace("_", " ").strip(), text)
-    text = _NUMBER_SIGN.sub(r"number \1", text)
-    return _HASHTAG.sub(lambda m: "hashtag " + _CAMEL_HUMP.sub(" ", m[1]), text)
-
-
-# ── 9. abbreviations ──────────────────────────────────────────────────────────
-
-_NAMED = {a.written: a.spoken for a in ABBREVIATIONS if a.use is Use.BEFORE_NAME and a.spoken}
-_BETWEEN_NAMES = {
-    a.written: a.spoken for a in ABBREVIATIONS if a.use is Use.BETWEEN_NAMES and a.spoken
-}
-_NUMBERED_WORDS = {
-    written: a.spoken
-    for a in ABBREVIATIONS
-    if a.use is Use.BEFORE_NUMBER and a.spoken
-    for written in (a.written, a.written.lower())
-}
-_ANYWHERE = {
-    a.written.lower() + ".": a for a in ABBREVIATIONS if a.use is Use.ANYWHERE and a.spoken
-}
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-_NAME = re.compile(rf"(?<![\w.])({_alternation(_NAMED)})\.(?= [A-Z])")
-_BETWEEN = re.compile(rf"(?<=\w) ({_alternation(_BETWEEN_NAMES)})\. (?=[A-Z])")
-_STREET = re.compile(r"(?<=[\w] )St\.")
-_NUMBERED = re.compile(rf"(?<![\w.])({_alternation(_NUMBERED_WORDS)})\.(?= ?\d)")
-_LISTED = re.compile(rf"(?<![\w.])({_alternation(_ANYWHERE)})(?!\w)", re.I)
-_DOTTED_INITIALS = re.compile(r"(?<![\w.])([A-Z](?:\.[A-Z])+)\.?(?![\w])")
-
-
-def _same_case(written: str, spoken: str) -> str:
-    return spoken[:1].upper() + spoken[1:] if written[:1].isupper() else spoken
-
-
-def _listed(match: re.Match[str]) -> str:
-    abbreviation = _ANYWHERE[match[1].lower()]
-    spoken = _same_case(match[1], abbreviation.spoken or match[1])
-    return numbers.keep_stop(match, spoken, can_end=abbreviation.can_end)
-
-
-def abbreviations(text: str) -> str:
-    """Abbreviations an engine would spell or mispronounce, written out.
-
-    ``listen.speech.abbreviations.ABBREVIATIONS`` says which and where: titles only before a
-    capitalised name ("Dr. Smith", "St. Louis", "Roe v. Wade"), "No."/"Jan." only
-    before a number, "e.g."/"incl." anywhere. "St." after a word is a street;
-    "U.S." → "U S".
-    """
-    text = _NAME.sub(lambda m: _NAMED[m[1]], text)
-    text = _STREET.sub(lambda m: numbers.keep_stop(m, "Street"), text)
-    text = _NUMBERED.sub(lambda m: _NUMBERED_WORDS[m[1]], text)
-    text = _BETWEEN.sub(lambda m: f" {_BETWEEN_NAMES[m[1]]} ", text)
-    text = _LISTED.sub(_listed, text)
-    return _DOTTED_INITIALS.sub(lambda m: numbers.keep_stop(m, m[1].replace(".", " ")), text)
 
 
 # ── 14. dashes and ellipses ───────────────────────────────────────────────────
@@ -261,22 +199,35 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+def _typography(function: Callable[[str], str]) -> Callable[[str, Reader], str]:
+    return lambda text, _reader: function(text)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("unicode", plain_unicode, neutral=True),
-    Rule("editorial brackets", editorial_brackets, neutral=True),
-    Rule("web addresses", web_addresses, neutral=True),
-    Rule("e-mail addresses", email_addresses),
-    Rule("domain names", domain_names),
-    Rule("handles and hashtags", handles_and_hashtags),
-    Rule("ranges", numbers.ranges),
-    Rule("times", numbers.times),
-    Rule("abbreviations", abbreviations),
-    Rule("money", numbers.money),
-    Rule("units", numbers.units),
-    Rule("signs", numbers.signs),
-    Rule("initialisms", initialisms.spell_initialisms),
-    Rule("dashes and ellipses", dashes_and_ellipses, neutral=True),
-    Rule("tidy", tidy, neutral=True),
+    Rule("unicode", _typography(plain_unicode), neutral=True),
+    Rule("editorial brackets", _typography(editorial_brackets), neutral=True),
+    Rule("web addresses", web.web_addresses, neutral=True),
+    Rule("e-mail addresses", web.email_addresses),
+    Rule("domain names", web.domain_names),
+    Rule("handles and hashtags", web.handles_and_hashtags),
+    Rule("telephone numbers", cardinals.telephone_numbers),
+    Rule("whole words", abbreviations.whole_words),
+    Rule("times", clock.times),
+    Rule("dates", dates.dates),
+    Rule("ranges and scores", ranges.ranges),
+    Rule("money", money.money),
+    Rule("measures", measures.measures),
+    Rule("scales", money.scales),
+    Rule("ordinals", ordinals.ordinals),
+    Rule("roman numerals", ordinals.roman_numerals),
+    Rule("fractions", cardinals.fractions),
+    Rule("years and decades", years.years),
+    Rule("abbreviations", abbreviations.abbreviations),
+    Rule("signs", signs.signs),
+    Rule("numbers", cardinals.cardinals),
+    Rule("initialisms", initialisms.initialisms),
+    Rule("dashes and ellipses", _typography(dashes_and_ellipses), neutral=True),
+    Rule("tidy", _typography(tidy), neutral=True),
 )
 """Every rule, in the order ``normalize`` applies them."""
 
@@ -286,10 +237,19 @@ def primary_language(language: str) -> str:
     return language.strip().lower().replace("_", "-").split("-", 1)[0]
 
 
-def normalize(text: str, language: str = "en") -> str:
-    """Text as an engine should read it; English gets every rule, others the neutral ones."""
-    english = primary_language(language) == "en"
+def normalize(text: str, language: str = "en", *, reader: Reader | None = None,
+              trace: list[Change] | None = None) -> str:
+    """Text as an engine should read it, in ``language`` ("de", "es-CO"), or as
+    ``reader`` (with a publisher's additions to the speech data) reads it.
+
+    With ``trace``, each rule that changed the text appends what it changed.
+    """
+    reader = reader or reader_for(language)
     for rule in RULES:
-        if english or rule.neutral:
-            text = rule.apply(text)
+        if reader is None and not rule.neutral:
+            continue
+        changed = rule.apply(text, reader)  # type: ignore[arg-type]
+        if trace is not None and changed != text:
+            trace.append(Change(rule.name, text, changed))
+        text = changed
     return text

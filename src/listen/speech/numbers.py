@@ -1,268 +1,184 @@
-"""English speech rules for numbers, money, units and symbols.
+"""Numbers as written in a language, and as said: parsing and number words.
 
-These are the rules of ``normalize`` that deal with digits and the signs around
-them. Each public function takes text and returns text; ``normalize.RULES`` decides
-the order. They only touch what an engine would misread ("10–15%", "$5.2m",
-"9:30 a.m.", "24/7"); plain numbers, ordinals and decades are left to the engine.
+Number words come from num2words (cardinals, ordinals, years in each language);
+the language's ``[number_words]`` table mends what num2words gets wrong or what an
+engine reads badly, and says how a number agrees with the noun after it:
+
+- ``fixes``: regex → replacement, applied to every result ("quadragésimo" →
+  "cuadragésimo"; "veintiuno mil" → "veintiún mil");
+- ``split_after``: a space after these parts of a long compound ("zweitausend
+  vierundzwanzig"), which espeak-ng pronounces better than the whole word;
+- ``before_noun`` and ``feminine``: word endings replaced when the number counts
+  a noun, or a feminine one ("uno" → "un" / "una"; "eins" → "ein" / "eine"), in
+  the words after the last of ``agreement_stops`` ("millones" keeps its own gender).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
-from listen.speech.abbreviations import MONTH_ABBREVIATIONS, MONTHS, SENTENCE_OPENERS
-
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_TEXT_ENDS = re.compile(r"[\"')\]]*\s*$")
-_SENTENCE_FOLLOWS = re.compile(
-    r"\s+(?:" + "|".join(sorted(SENTENCE_OPENERS, key=len, reverse=True)) + r")\b"
-)
+from listen.speech.language import SpeechData
 
 
-def keep_stop(match: re.Match[str], spoken: str, can_end: bool = True) -> str:
-    """Give ``spoken`` back the period its abbreviation ended a sentence with.
+@dataclass(frozen=True)
+class Number:
+    """A written number, parsed: "-1.234,5" in German is (True, "1234", "5")."""
 
-    "at 9 a.m." ends a sentence; "9 A M" would lose that stop, so it keeps a period
-    when the text ends there, or, if the abbreviation ``can_end`` a sentence, when a
-    common sentence opener follows ("… in the U.S. The …", but not "e.g. The Hobbit").
-    """
-    if not match.group().endswith("."):
-        return spoken
-    at = match.end()
-    if _TEXT_ENDS.match(match.string, at) or (
-        can_end and _SENTENCE_FOLLOWS.match(match.string, at)
-    ):
-        return spoken + "."
-    return spoken
+    negative: bool
+    whole: str
+    """The digits before the decimal mark, without group marks."""
+    fraction: str | None = None
+    """The digits after the decimal mark; None for an integer."""
+    mark: str = ""
+    """The decimal mark as written: the language's own, or another ("3.5" in German)."""
 
-
-def _value(number: str) -> float:
-    return float(number.replace(",", ""))
+    @property
+    def value(self) -> float:
+        return float(f"{'-' if self.negative else ''}{self.whole}.{self.fraction or 0}")
 
 
-# ── ranges ─────────────────────────────────────────────────────────────────────
+class NumberWords:
+    """Cardinals, ordinals, years and digits in one language."""
 
-_RANGE = re.compile(
-    r"(\d(?<![\w$£€.,/:-]\d)\d*(?:,\d{3})*(?:\.\d+)?)( ?)([-–])( ?)"
-    rf"({_NUMBER})(?!\d|[/:]|[.,–-]\d)"
-)
-_WORD_BEFORE = re.compile(r"(\w+)\.? $")
-_RANGE_WORDS = frozenset(
-    [
-        "pages", "page", "pp", "p", "chapters", "chapter", "verses", "verse", "ages", "age",
-        "aged", "sections", "section", "rooms", "room", "seasons", "season", "episodes",
-        "episode", "grades", "grade", "from",
-        *(month.lower() for month in [*MONTHS, *MONTH_ABBREVIATIONS]),
-    ]
-)
-"""Words after which "33-54" is a range."""
-_UNIT_AFTER = re.compile(
-    r"(?:%|percent|per cent|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|"
-    r"people|times|km|kilometres?|kilometers?|miles?|metres?|meters?|cm|mm|kg|grams?|"
-    r"pounds|feet|inches|degrees?|°|thousand|million|billion|trillion|mph|yards?)(?![a-z])",
-    re.I,
-)
-_SCORE_AFTER = re.compile(
-    r" (?:win|wins|victory|defeat|loss|lead|draw|tie|vote|decision|majority|score|"
-    r"scoreline|result|aggregate|home|away|in favou?r)\b",
-    re.I,
-)
-_SCORE_BEFORE = frozenset(
-    ["won", "lost", "beat", "beaten", "drew", "trailed", "led", "leading", "trailing"]
-)
+    def __init__(self, data: SpeechData) -> None:
+        from num2words import CONVERTER_CLASSES  # noqa: PLC0415 - the import costs 20 ms
 
+        self.data = data
+        self._converter: Any = CONVERTER_CLASSES.get(data.code) or CONVERTER_CLASSES["en"]
+        table = data.table("number_words")
+        self._fixes = [(re.compile(k), v) for k, v in table.get("fixes", {}).items()]
+        self._split = tuple(table.get("split_after", ()))
+        self._stops = frozenset(table.get("agreement_stops", ()))
 
-def _is_year_range(start: str, end: str) -> bool:
-    if not re.fullmatch(r"1\d{3}|20\d{2}", start):
-        return False
-    if len(end) == 2:
-        return int(end) > int(start[2:])
-    return re.fullmatch(r"1\d{3}|20\d{2}", end) is not None and int(end) > int(start)
+    @cached_property
+    def _split_pattern(self) -> re.Pattern[str] | None:
+        if not self._split:
+            return None
+        parts = "|".join(re.escape(p) for p in self._split)
+        return re.compile(rf"({parts})(?=\w)(?!st|er\b|ern\b)")  # not "hundert|ste"
 
+    def _mend(self, words: str) -> str:
+        words = words.replace(",", "")
+        for pattern, replacement in self._fixes:
+            words = pattern.sub(replacement, words)
+        if self._split_pattern is not None:
+            words = self._split_pattern.sub(r"\1 ", words)
+        return " ".join(words.split())
 
-def _range(match: re.Match[str]) -> str:
-    """Whether "a-b" is a range, read from the words around it."""
-    low, space_before, dash, space_after, high = match.groups()
-    text, start, end = match.string, match.start(), match.end()
-    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
-    word = before[1].lower() if before else ""
-    if len(space_before) == len(space_after) and _is_year_range(low, high):
-        return f"{low} to {high}"
-    if not _value(low) < _value(high):
-        return match.group()
-    if word == "between":
-        return f"{low} and {high}"
-    is_range = (
-        word in _RANGE_WORDS
-        or (dash == "–" and word not in _SCORE_BEFORE and not _SCORE_AFTER.match(text, end))
-        or (dash == "-" and _UNIT_AFTER.match(text, end + (text[end : end + 1] == " ")))
-    )
-    return f"{low} to {high}" if is_range else match.group()
+    def cardinal(self, value: int, gender: str | None = None) -> str:
+        """ "einundzwanzig"; with a noun's ``gender`` the form that counts it
+        ("veintiún", "veintiuna", "eine")."""
+        if value < 0:
+            return f"{self.data.word('minus')} {self.cardinal(-value, gender)}"
+        words = self._mend(self._converter.to_cardinal(value))
+        return self.agree(words, gender, "cardinal")
 
+    def ordinal(self, value: int, gender: str | None = None) -> str:
+        """ "vierzehnte", "quatorzième", "decimotercero"; ``gender`` "f" for
+        "decimotercera", "première", "short" for an apocopated "primer"."""
+        words = self._mend(self._converter.to_ordinal(value))
+        return self.agree(words, gender, "ordinal")
 
-def ranges(text: str) -> str:
-    """ "2021-2022" → "2021 to 2022", "10–15%" → "10 to 15%", "pages 33–54" → "pages 33 to 54".
+    def year(self, value: int) -> str:
+        """ "nineteen ninety-four", "neunzehnhundertvierundneunzig"; a cardinal in
+        languages whose years are cardinals."""
+        if not hasattr(self._converter, "to_year") or value <= 0:
+            return self.cardinal(value)
+        return self._mend(self._converter.to_year(value))
 
-    A hyphen joins many things that are not ranges (phone numbers, ISBNs, ISO dates,
-    scores), so it counts as one only between years, before a unit or after a word
-    like "pages"; an en dash between rising numbers is a range unless it is a score.
-    """
-    if "-" not in text and "–" not in text:
-        return text
-    return _RANGE.sub(_range, text)
+    def digits(self, digits: str) -> str:
+        """ "004" → "zero zero four": each digit on its own."""
+        return " ".join(self.cardinal(int(d)) for d in digits if d.isdigit())
 
+    def agree(self, words: str, gender: str | None, kind: str) -> str:
+        """``words`` agreeing with a noun of ``gender`` (None, or "-" for a noun a number
+        does not agree with, like Spanish "por ciento": counted alone)."""
+        if gender is None or gender == "-":
+            return words
+        table = self.data.table("number_words", kind)
+        forms: dict[str, str] = dict(table.get("before_noun", {}))
+        if gender in ("f", "short"):
+            forms = {**forms, **table.get("feminine" if gender == "f" else "short", {})}
+        if not forms:
+            return words
+        parts = words.split(" ")
+        last_stop = max((i for i, w in enumerate(parts) if w in self._stops), default=-1)
+        endings = sorted(forms, key=len, reverse=True)
+        for i in range(last_stop + 1, len(parts)):
+            parts[i] = _replace_ending(parts[i], endings, forms)
+        return " ".join(parts)
 
-# ── times ─────────────────────────────────────────────────────────────────────
+    def number(self, number: Number, gender: str | None = None) -> str:
+        """A cardinal or decimal: "minus zwölf Komma fünf"."""
+        # "eins Komma zwei Milliarden": a decimal does not agree with its noun
+        words = self.cardinal(int(number.whole), gender if number.fraction is None else None)
+        if number.fraction is not None:
+            point = "point" if number.mark in ("", self.data.decimal_mark) else (
+                "dot" if number.mark == "." else "comma")
+            words = f"{words} {self.data.word(point)} {self.decimals(number.fraction)}"
+        return f"{self.data.word('minus')} {words}" if number.negative else words
 
-_TIME = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[:.]([0-5]\d))? ?([ap])\.?m\b\.?", re.I)
-
-
-def _time(match: re.Match[str]) -> str:
-    hour, minutes, half = match.groups()
-    if not 0 < int(hour) <= 12:
-        return match.group()
-    clock = f"{hour}:{minutes}" if minutes else hour
-    return keep_stop(match, f"{clock} {half.upper()} M")
-
-
-def times(text: str) -> str:
-    """ "9:30 a.m." → "9:30 A M", "7pm" → "7 P M" (engines read "a.m." as a word)."""
-    return _TIME.sub(_time, text)
-
-
-# ── money ─────────────────────────────────────────────────────────────────────
-
-_CURRENCIES = {
-    "$": ("dollar", "dollars"),
-    "US$": ("US dollar", "US dollars"),
-    "A$": ("Australian dollar", "Australian dollars"),
-    "C$": ("Canadian dollar", "Canadian dollars"),
-    "€": ("euro", "euros"),
-    "£": ("pound", "pounds"),
-    "¥": ("yen", "yen"),
-    "₹": ("rupee", "rupees"),
-}
-_MULTIPLIERS = {
-    "k": "thousand",
-    "m": "million",
-    "mn": "million",
-    "bn": "billion",
-    "b": "billion",
-    "tn": "trillion",
-    "thousand": "thousand",
-    "million": "million",
-    "billion": "billion",
-    "trillion": "trillion",
-}
-_MONEY = re.compile(
-    rf"(?<![\w$])(US\$|A\$|C\$|[$€£¥₹]) ?({_NUMBER})"
-    rf"(?: ?(?:to|-|–) ?[$€£¥₹]?({_NUMBER}))?"
-    r"(?: ?(thousand|million|billion|trillion|bn|mn|tn|m|b|k)(?![\w]))?"
-)
-_EURO_AFTER = re.compile(rf"(?<![\w.,])({_NUMBER}) ?€")
-_CENTS = re.compile(rf"(?<![\w.,])({_NUMBER}) ?¢")
-_SUFFIX_MULTIPLIER = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)(k|bn|tn)(?!\w)")
+    def decimals(self, digits: str) -> str:
+        """The digits after the decimal mark: one by one ("digits"), or as a number
+        with its leading zeros said ("number": "virgule zéro cinq"), in pairs when long."""
+        if self.data.text("numbers", "decimals", "digits") != "number" or not digits:
+            return self.digits(digits)
+        zeros = len(digits) - len(digits.lstrip("0"))
+        rest = digits[zeros:]
+        said = [self.cardinal(0)] * zeros
+        if len(rest) <= 3:
+            said += [self.cardinal(int(rest))] if rest else []
+        else:
+            said += [self.decimals(rest[i:i + 2]) for i in range(0, len(rest), 2)]
+        return " ".join(said)
 
 
-def _money(match: re.Match[str]) -> str:
-    sign, amount, upper, multiplier = match.groups()
-    singular, plural = _CURRENCIES[sign]
-    if upper is not None:
-        amount = f"{amount} to {upper}"
-    if multiplier:
-        return f"{amount} {_MULTIPLIERS[multiplier]} {plural}"
-    whole, _, cents = amount.partition(".")
-    if upper is None and len(cents) == 2:
-        unit = singular if whole == "1" else plural
-        return f"{whole} {unit} {cents}" if cents != "00" else f"{whole} {unit}"
-    return f"{amount} {singular if amount == '1' else plural}"
+def _replace_ending(word: str, endings: list[str], forms: dict[str, str]) -> str:
+    for ending in endings:
+        if word.endswith(ending):
+            return word[: len(word) - len(ending)] + forms[ending]
+    return word
 
 
-def money(text: str) -> str:
-    """ "$5" → "5 dollars", "£1.5bn" → "1.5 billion pounds", "$4.99" → "4 dollars 99"."""
-    if any(sign in text for sign in "$€£¥₹"):
-        text = _MONEY.sub(_money, text)
-        text = _EURO_AFTER.sub(lambda m: f"{m[1]} {'euro' if m[1] == '1' else 'euros'}", text)
-    if "¢" in text:
-        text = _CENTS.sub(lambda m: f"{m[1]} {'cent' if m[1] == '1' else 'cents'}", text)
-    return _SUFFIX_MULTIPLIER.sub(lambda m: f"{m[1]} {_MULTIPLIERS[m[2]]}", text)
+def parse_number(written: str, data: SpeechData) -> Number | None:
+    """``written`` ("1.234,5", "1 000", "-3.5", "12") read with the language's marks;
+    None when it is not one number ("1,2,3" in German, "1.2.3")."""
+    negative = written[:1] in "-−"
+    body = written.lstrip("-−+")
+    if not body or not body[0].isdigit() or not body[-1].isdigit():
+        return None
+    marks = [c for c in body if not c.isdigit()]
+    if not marks:
+        return Number(negative, body)
+    if len(set(marks)) > 2 or (len(set(marks)) == 2 and marks[-1] == marks[0]):
+        return None
+    groups = re.split(r"\D", body)
+    if len(set(marks)) == 2 or (len(marks) == 1 and _is_decimal(marks[0], groups[1], data)):
+        *whole, fraction = groups
+        if not _grouped(whole):
+            return None
+        return Number(negative, "".join(whole), fraction, marks[-1])
+    return Number(negative, "".join(groups)) if _grouped(groups) else None
 
 
-# ── units and signs ───────────────────────────────────────────────────────────
-
-_PERCENT = re.compile(r"(?<=\d) ?%|%")
-_DEGREES = re.compile(
-    r"(-?\d+(?:\.\d+)?) ?(?:°|º)(?: ?([CF])(?![a-zA-Z]))?|(-?\d+(?:\.\d+)?) ?([℃℉])"
-)
-_SCALES = {"C": "Celsius", "F": "Fahrenheit", "℃": "Celsius", "℉": "Fahrenheit"}
-_PER_UNITS = {
-    "km/h": "kilometres per hour",
-    "kph": "kilometres per hour",
-    "mph": "miles per hour",
-    "m/s": "metres per second",
-    "km/s": "kilometres per second",
-    "km²": "square kilometres",
-    "m²": "square metres",
-    "kWh": "kilowatt hours",
-}
-_PER_UNIT = re.compile(
-    r"(?<=\d) ?(" + "|".join(re.escape(u) for u in sorted(_PER_UNITS, key=len, reverse=True))
-    + r")(?![A-Za-z/²])"
-)
-_TOKENS = {
-    "24/7": "twenty-four seven",
-    "9/11": "nine eleven",
-    "50/50": "fifty-fifty",
-    "and/or": "and or",
-}
-_TOKEN = re.compile(r"(?<![\w/])(" + "|".join(re.escape(t) for t in _TOKENS) + r")(?![\w/])")
-_FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters", "⅓": "a third",
-              "⅔": "two thirds"}
-_FRACTION = re.compile(r"(?:(\d) ?)?([½¼¾⅓⅔])")
-_SIGNS = (
-    ("&", re.compile(r"(?<=\w) ?& ?(?=\w)| & "), " and "),
-    ("+", re.compile(r"(?<![\w+])\+(?=\d)"), "plus "),
-    ("+", re.compile(r" \+ "), " plus "),
-    ("=", re.compile(r" = "), " equals "),
-    ("×", re.compile(r"(?<=\d)×(?=\d)"), " by "),
-    ("×", re.compile(r" ?× ?"), " times "),
-    ("~", re.compile(r"(?<!\w)~(?=\d)"), "about "),
-)
-"""(sign, where it is a word, the word): the sign is a cheap test before the regex."""
+def _is_decimal(mark: str, after: str, data: SpeechData) -> bool:
+    """One mark: the decimal mark, unless it is a group mark with three digits after
+    it ("1.000" in German); a foreign decimal mark ("3.5" in German) is one too."""
+    if mark == data.decimal_mark:
+        return True
+    return not (mark in data.group_marks and len(after) == 3)
 
 
-def _degrees(match: re.Match[str]) -> str:
-    number = match.group(1) or match.group(3)
-    scale = _SCALES.get(match.group(2) or match.group(4) or "", "")
-    unit = "degree" if number in ("1", "-1") else "degrees"
-    return f"{number} {unit} {scale}".rstrip()
+def _grouped(groups: list[str]) -> bool:
+    return len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]) or len(groups) == 1
 
 
-def _fraction(match: re.Match[str]) -> str:
-    whole, sign = match.groups()
-    spoken = _FRACTIONS[sign]
-    if whole:
-        return f"{whole} and {spoken}"
-    return spoken.replace("a ", "one ", 1)
-
-
-def units(text: str) -> str:
-    """ "10%" → "10 percent", "20°C" → "20 degrees Celsius", "km/h", "24/7", "½"."""
-    if "%" in text:
-        text = _PERCENT.sub(" percent", text)
-    if any(sign in text for sign in "°º℃℉"):
-        text = _DEGREES.sub(_degrees, text)
-    text = _PER_UNIT.sub(lambda m: " " + _PER_UNITS[m[1]], text)
-    if "/" in text:
-        text = _TOKEN.sub(lambda m: _TOKENS[m[1]], text)
-    if any(sign in text for sign in _FRACTIONS):
-        text = _FRACTION.sub(_fraction, text)
-    return text
-
-
-def signs(text: str) -> str:
-    """ "R&D" → "R and D", "+5" → "plus 5", " = " → " equals ", "3×4" → "3 by 4"."""
-    for sign, pattern, spoken in _SIGNS:
-        if sign in text:
-            text = pattern.sub(spoken, text)
-    return text
+def number_pattern(data: SpeechData) -> str:
+    """A regex (no groups) for a written number: digits in groups of three joined by a
+    period or a comma (or a space, where the language groups with one), and a decimal
+    part. ``parse_number`` then reads the marks ("1,234.5" and "1.234,5" alike)."""
+    group = r"[.,]| " if " " in data.group_marks else r"[.,]"
+    return rf"(?<!\d)(?:\d{{1,3}}(?:(?:{group})\d{{3}})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"

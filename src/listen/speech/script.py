@@ -14,24 +14,28 @@ Decisions a listener would notice:
   engine closes the intonation of a heading or a list item as it would a sentence.
 - Chapter 0 is the article title; each heading opens the next chapter, unless the
   chapter so far holds only headings (a heading right under another stays in it).
-- Intro and outro words exist for English, German and French. For another language
-  the intro is the title alone and there is no default outro.
+- Intro and outro words exist for English, German, French and Spanish. For another
+  language the intro is the title alone and there is no default outro.
+- The speech data is the article's language with the page's region (its language tag,
+  else its country domain: "$" on a Colombian page is pesos).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
 
 from listen.errors import ConfigError, ExtractError
 from listen.models import Article, BlockKind, PauseKind, Script, Segment, SegmentKind, Sentence
-from listen.speech import abbreviations
-from listen.speech.abbreviations import MONTHS, Use
 from listen.speech.lexicon import Lexicon, load_lexicon
-from listen.speech.normalize import clean, normalize, primary_language
+from listen.speech.normalize import Change, clean, normalize, primary_language
+from listen.speech.reader import Reader, reader_for, split_language
+from listen.speech.sentences import split_sentences
 
 MIN_MAX_CHARS = 40
 
@@ -55,6 +59,9 @@ class ScriptOptions:
     article's language."""
     max_chars: int = 2000
     """The engine's limit: no sentence's text or speech is longer."""
+    speech: Mapping[str, Any] = field(default_factory=dict)
+    """A publisher's additions to the speech data, by language: ``{"de": {"units": …}}``
+    (``[speech.de.units]`` in listen.toml)."""
 
     def __post_init__(self) -> None:
         if self.max_chars < MIN_MAX_CHARS:
@@ -74,7 +81,6 @@ class _Phrases:
     outro_byline: str
     outro_site: str
     and_: str
-    months: tuple[str, ...]
     date: str
     first_day: str = "1"
 
@@ -83,24 +89,22 @@ _PHRASES = {
     "en": _Phrases(
         "By {byline}.", "Published by {site} on {date}.", "Published by {site}.",
         "Published on {date}.", "You've been listening to {title}", ", by {byline}",
-        ", from {site}", "and",
-        MONTHS, "{month} {day}, {year}",
+        ", from {site}", "and", "{month} {day}, {year}",
     ),
     "de": _Phrases(
         "Von {byline}.", "Erschienen bei {site} am {date}.", "Erschienen bei {site}.",
         "Erschienen am {date}.", "Sie hörten {title}", ", von {byline}",
-        ", erschienen bei {site}", "und",
-        ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-         "September", "Oktober", "November", "Dezember"),
-        "{day}. {month} {year}",
+        ", erschienen bei {site}", "und", "{day}. {month} {year}",
     ),
     "fr": _Phrases(
         "Par {byline}.", "Publié par {site} le {date}.", "Publié par {site}.",
         "Publié le {date}.", "Vous venez d'écouter {title}", ", de {byline}",
-        ", publié par {site}", "et",
-        ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-         "septembre", "octobre", "novembre", "décembre"),
-        "{day} {month} {year}", first_day="1er",
+        ", publié par {site}", "et", "{day} {month} {year}", first_day="1er",
+    ),
+    "es": _Phrases(
+        "Por {byline}.", "Publicado por {site} el {date}.", "Publicado por {site}.",
+        "Publicado el {date}.", "Ha escuchado {title}", ", de {byline}",
+        ", publicado por {site}", "y", "{day} de {month} de {year}",
     ),
 }
 _FIELD = re.compile(r"\{(title|byline|site|date)\}")
@@ -120,7 +124,9 @@ _Draft = tuple[SegmentKind, tuple[Sentence, ...], str]
 def build_script(article: Article, options: ScriptOptions = ScriptOptions()) -> Script:
     """The article as a sequence of spoken segments, with chapters and pauses."""
     lexicon = options.lexicon if options.lexicon is not None else _shipped(article.language)
-    narrator = _Narrator(article.language, lexicon, options.max_chars)
+    language = page_language(article)
+    reader = reader_for(language, options.speech.get(split_language(language)[0]))
+    narrator = _Narrator(article.language, lexicon, options.max_chars, reader)
     drafts: list[_Draft] = []
     if options.intro:
         drafts.append((SegmentKind.TITLE, narrator.lines(_intro(article, options)), ""))
@@ -144,6 +150,39 @@ def _shipped(language: str) -> Lexicon:
     return load_lexicon(language)
 
 
+def page_language(article: Article) -> str:
+    """The article's language with the page's region: "es-CO" for a Spanish page on
+    a ".co" domain (or one whose language tag says so)."""
+    if "-" in article.language or "_" in article.language or not article.url:
+        return article.language
+    host = urlsplit(article.url).hostname or ""
+    country = host.rsplit(".", 1)[-1]
+    if len(country) != 2 or not country.isalpha():
+        return article.language
+    return f"{article.language}-{_DOMAIN_REGIONS.get(country, country.upper())}"
+
+
+_DOMAIN_REGIONS = {"uk": "GB"}
+
+
+def speak_line(
+    text: str,
+    language: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    speech: Mapping[str, Any] | None = None,
+    trace: list[Change] | None = None,
+) -> str:
+    """What the engine is given for ``text``: its sentences, each respelled by the
+    lexicon and normalised as a script's are (``listen say``). With ``trace``, each
+    rule that changed something appends what it changed."""
+    lexicon = lexicon if lexicon is not None else _shipped(language)
+    reader = reader_for(language, (speech or {}).get(split_language(language)[0]))
+    narrator = _Narrator(language, lexicon, len(text) * 10 + MIN_MAX_CHARS, reader)
+    return " ".join(narrator.speak(sentence, trace)
+                    for sentence in split_sentences(text, language, reader=reader))
+
+
 def _repeats_title(text: str, title: str) -> bool:
     """The page's <h1> is the title, which the intro has already said."""
     return _squashed(text) == _squashed(title) != ""
@@ -161,13 +200,18 @@ class _Narrator:
     language: str
     lexicon: Lexicon
     max_chars: int
+    reader: Reader | None = None
 
-    def speak(self, text: str) -> str:
-        return _end_with_stop(normalize(self.lexicon.apply(text), self.language))
+    def speak(self, text: str, trace: list[Change] | None = None) -> str:
+        respelled = self.lexicon.apply(text)
+        if trace is not None and respelled != text:
+            trace.append(Change("lexicon", text, respelled))
+        return _end_with_stop(normalize(respelled, self.language, reader=self.reader,
+                                        trace=trace))
 
     def sentences(self, text: str) -> tuple[Sentence, ...]:
         """``text`` split into sentences, each short enough for the engine."""
-        return self.lines(split_sentences(text, self.language))
+        return self.lines(split_sentences(text, self.language, reader=self.reader))
 
     def lines(self, lines: list[str]) -> tuple[Sentence, ...]:
         return tuple(s for line in lines for s in self._fit(clean(line)))
@@ -217,65 +261,6 @@ def _truncate(speech: str, limit: int) -> str:
     return speech[: cut if cut > 0 else limit]
 
 
-# ── sentence splitting ────────────────────────────────────────────────────────
-
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
-_NEXT_WORD = re.compile(r"[\"'“‘«(\[¿¡]*(\w)")
-_DOTTED = re.compile(r"(?:\w\.)+\w")
-_ORDINAL_DOT_LANGUAGES = frozenset(
-    [
-        "de", "da", "nb", "no", "nn", "fi", "is", "cs", "sk", "hu", "pl", "sl", "hr", "sr",
-        "et", "lv", "lt", "tr"
-    ]
-)
-
-
-def split_sentences(text: str, language: str = "en") -> list[str]:
-    """Sentences of ``text``; not split at "Dr.", "U.S. Army", "e.g.", "3.5",
-    "J. R. R.", "No. 5", nor at an ellipsis inside a quotation."""
-    text = clean(text)
-    language = primary_language(language)
-    sentences, start = [], 0
-    for match in _CANDIDATE.finditer(text):
-        if _ends_sentence(text, match, language):
-            sentences.append(text[start : match.end()].strip())
-            start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]
-
-
-def _ends_sentence(text: str, match: re.Match[str], language: str) -> bool:
-    following = _NEXT_WORD.match(text, match.end())
-    if following is None or not (following[1].isupper() or following[1].isdigit()):
-        return False
-    marks = match.group().rstrip()
-    punctuation = marks.rstrip("\"'”’»)]")
-    if "..." in punctuation or "…" in punctuation:
-        return len(punctuation) < len(marks)  # only as '…" He said'
-    if "!" in punctuation or "?" in punctuation:
-        return True
-    token_start = text.rfind(" ", 0, match.start()) + 1
-    token = text[token_start : match.start()].lstrip("\"'“‘«([").rstrip("\"'”’»)]")
-    next_word = text[following.start(1) :].split(" ", 1)[0]
-    return _period_ends(token, next_word, language)
-
-
-def _period_ends(token: str, next_word: str, language: str) -> bool:
-    """Whether a period after ``token``, before a capital or digit, ends a sentence."""
-    word = token.lower().rstrip(".")
-    abbreviation = abbreviations.find(word)
-    may_end = abbreviation is not None and abbreviation.can_end
-    if abbreviation is not None and not may_end and (
-        abbreviation.use is not Use.BEFORE_NUMBER or next_word[:1].isdigit()
-    ):
-        return False  # "Dr. Smith", "incl. VAT", "No. 5"
-    if len(word) == 1 and word.isalpha():
-        return language == "en" and token == "I"  # initials, but "… than I. Then"
-    if _DOTTED.fullmatch(word) or may_end:  # "U.S.", "etc."
-        return abbreviations.opens_sentence(next_word) if language == "en" else may_end
-    return not (word.isdigit() and language in _ORDINAL_DOT_LANGUAGES)  # "am 3. März"
-
-
 # ── intro and outro ───────────────────────────────────────────────────────────
 
 
@@ -293,12 +278,17 @@ def _values(article: Article) -> dict[str, str]:
 
 
 def spoken_date(date: datetime, language: str = "en") -> str:
-    """ "March 4, 2026" in English, "4. März 2026" in German; ISO for other languages."""
+    """ "March 4, 2026" in English, "4. März 2026" in German; ISO for languages
+    without intro phrases or month names."""
     phrases = _PHRASES.get(primary_language(language))
     if phrases is None:
         return date.date().isoformat()
+    reader = reader_for(language)
+    if reader is None or len(reader.data.months) != 12:
+        return date.date().isoformat()
     day = phrases.first_day if date.day == 1 else str(date.day)
-    return phrases.date.format(month=phrases.months[date.month - 1], day=day, year=date.year)
+    month = reader.data.months[date.month - 1]
+    return phrases.date.format(month=month, day=day, year=date.year)
 
 
 def _filled(template: str, values: dict[str, str]) -> str | None:

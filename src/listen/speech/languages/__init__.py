@@ -1,0 +1,1 @@
+"""Speech data, one TOML file per language: see ``listen.speech.language``."""
