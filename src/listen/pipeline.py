@@ -35,6 +35,7 @@ from listen.models import (
     EncodedTake,
     Episode,
     EpisodeTags,
+    Page,
     Program,
     RenderHooks,
     Script,
@@ -52,8 +53,10 @@ from listen.read.load import fetch_bytes, load_page
 from listen.sound.cache import TakeCache, default_cache_dir
 from listen.sound.encode import write_mp3
 from listen.sound.engines import get_engine
+from listen.sound.executor import Executor
 from listen.sound.finish import TakeFinisher
 from listen.sound.master import assemble
+from listen.sound.pool import LocalPool
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
@@ -77,10 +80,10 @@ class RenderResult:
 
 
 def prepare_script(
-    source: str, settings: Settings, *, stdin: BinaryIO | None = None
+    source: str, settings: Settings, *, stdin: BinaryIO | None = None, page: Page | None = None
 ) -> tuple[Script, VoiceProfile]:
-    """Stages 1–3: what will be said, and by which voice."""
-    page = load_page(source, stdin=stdin)  # 1.
+    """Stages 1–3: what will be said, and by which voice (``page``: already loaded)."""
+    page = page or load_page(source, stdin=stdin)  # 1.
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
@@ -103,11 +106,18 @@ def render(
     stdin: BinaryIO | None = None,
     hooks: RenderHooks | None = None,
     force: bool = False,
+    executor: Executor | None = None,
+    page: Page | None = None,
 ) -> RenderResult:
-    """Render one source into ``settings.out_dir``; skip it when nothing changed."""
+    """Render one source into ``settings.out_dir``; skip it when nothing changed.
+
+    ``executor`` makes the takes (one shared by a batch of renders); without one, a
+    local pool, or the cluster ``settings.cluster`` names, serves this render alone.
+    ``page`` is the source already loaded (``listen sync`` fetches its own).
+    """
     hooks = hooks or RenderHooks()
     hooks.on_stage("reading")
-    script, profile = prepare_script(source, settings, stdin=stdin)
+    script, profile = prepare_script(source, settings, stdin=stdin, page=page)
     article = script.article
     out = settings.out_dir
     episode_id = article.url or _source_id(source, article)
@@ -118,11 +128,11 @@ def render(
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     _check_before_speaking(out, settings)
 
-    with _take_store(settings) as store:
+    with _take_store(settings) as store, _executor(settings, executor) as makers:
         hooks.on_stage("speaking")
         takes = synthesize(  # 4.
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
-            on_progress=hooks.on_takes,
+            on_progress=hooks.on_takes, executor=makers,
         )
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
@@ -245,6 +255,26 @@ def _take_store(settings: Settings) -> Iterator[TakeCache]:
         return
     with tempfile.TemporaryDirectory(prefix="listen-takes-") as folder:
         yield TakeCache(Path(folder))
+
+
+def open_executor(settings: Settings) -> Executor:
+    """Where takes are made: the Dask cluster ``settings.cluster`` names, else a local
+    pool of ``settings.jobs`` workers (Dask is imported only for a cluster)."""
+    if settings.cluster:
+        from listen.sound.cluster import DaskCluster
+
+        return DaskCluster(settings.cluster)
+    return LocalPool(settings.jobs)
+
+
+@contextlib.contextmanager
+def _executor(settings: Settings, shared: Executor | None) -> Iterator[Executor]:
+    """The batch's executor, or one for this render alone."""
+    if shared is not None:
+        yield shared
+        return
+    with open_executor(settings) as own:
+        yield own
 
 
 def _frames(

@@ -12,7 +12,7 @@ files are already in place (the pipeline writes them first), and the next publis
 renders the feed from the catalog again. A killed writer may leave temporary
 files (``.<name>.*.tmp``) behind; the next publish sweeps those older than a minute.
 
-The lock is re-entrant within a process: the pipeline holds it while it names and
+The lock is re-entrant within a thread: the pipeline holds it while it names and
 writes an episode's files, then publishes them, so two renders of articles with
 the same title cannot pick the same file name.
 """
@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,8 +38,15 @@ LOCK_NAME = ".listen.lock"
 """The lock file, on Windows only; elsewhere the folder itself is locked."""
 STALE_TEMP_SECONDS = 60.0
 
-_held: dict[Path, int] = {}
-"""Locks this process holds, by folder, with how many times each is entered."""
+class _Held(threading.local):
+    """Locks this thread holds, by folder, with how many times each is entered. Per
+    thread: another thread of a batch render takes the lock itself, and waits."""
+
+    def __init__(self) -> None:
+        self.count: dict[Path, int] = {}
+
+
+_held = _Held()
 
 
 def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = False) -> Episode:
@@ -96,12 +104,13 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     Entering it again in the same process, while it is held, does not wait.
     """
     key = out_dir.resolve()
-    if key in _held:
-        _held[key] += 1
+    held = _held.count
+    if key in held:
+        held[key] += 1
         try:
             yield
         finally:
-            _held[key] -= 1
+            held[key] -= 1
         return
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,12 +118,12 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise FeedError(f"cannot lock {out_dir}: {exc.strerror or exc}") from exc
     try:
-        _lock(fd)
-        _held[key] = 1
+        _lock(fd)  # flock: each open() is its own lock, so threads wait too
+        held[key] = 1
         try:
             yield
         finally:
-            del _held[key]
+            del held[key]
             _unlock(fd)
     finally:
         os.close(fd)
