@@ -375,6 +375,34 @@ def feed_rebuild(out: OutOption = None, config: ConfigOption = None) -> None:
     out_console.print(str(rebuild_feed(settings)))
 
 
+@feed_app.command("recover")
+@friendly
+def feed_recover(out: OutOption = None, config: ConfigOption = None) -> None:
+    """Rebuild a damaged catalog from its last good copy, feed.xml and the MP3s.
+
+    Every episode keeps its guid and date, so podcast apps see nothing new.
+
+    Example: listen feed recover --out output
+    """
+    from listen.publish.folder import recover_catalog
+
+    settings = load_settings(config, out_dir=out)
+    report = recover_catalog(settings.out_dir)
+    catalog = settings.out_dir / "catalog.sqlite"
+    if report.healthy:
+        out_console.print(f"{catalog} is fine ({len(report.episodes)} episodes): "
+                          "nothing to recover", highlight=False)
+        return
+    sources = ", ".join(f"{count} from the {source}" for source, count in
+                        sorted(report.sources.items()))
+    out_console.print(f"recovered {len(report.episodes)} episodes into {catalog}"
+                      + (f" ({sources})" if sources else ""), highlight=False)
+    if report.moved_to:
+        out_console.print(f"the damaged catalog is kept as {report.moved_to}", highlight=False)
+    for problem in report.problems:
+        err_console.print(f"[yellow]Warning:[/] {escape(problem)}", highlight=False)
+
+
 def main() -> None:
     """Console entry point, called by ``listen.__main__`` (``listen``, ``python -m listen``)."""
     app()

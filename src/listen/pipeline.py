@@ -46,6 +46,7 @@ from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.publish.cover import make_cover, square_cover
 from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.recover import episode_record
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
@@ -138,21 +139,24 @@ def render(
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
         cover, cover_warning = _episode_cover(article)
-        tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
         # renders of articles with the same title cannot pick the same file name.
         with folder_lock(out):
             slug = _unique_slug(out, slugify(article.title), episode_id)
             mp3_path = out / f"{slug}.mp3"
+            episode = _episode(article, episode_id, slug, program, fingerprint, previous)
+            dated = article.date is not None
+            # The MP3 carries its own catalog row, so `listen feed recover` can rebuild it.
+            tags = _episode_tags(script, profile, cover, episode_record(episode, dated=dated))
+            tag = render_id3(tags, program)  # 6.
             with atomic_writer(mp3_path) as handle:  # 7.
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
             cover_url = _ensure_show_cover(out, article, settings)
             channel, warnings = channel_for(settings, article, cover_url)
-            episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
-            episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
+            episode = publish(out, channel, episode, dated=dated)  # 9.
     if cover_warning:
         warnings.append(cover_warning)
     return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
@@ -329,7 +333,8 @@ def _ensure_show_cover(out: Path, article: Article, settings: Settings) -> str:
     return (base.rstrip("/") + "/" + SHOW_COVER) if base else SHOW_COVER
 
 
-def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes) -> EpisodeTags:
+def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes, record: str
+                  ) -> EpisodeTags:
     article = script.article
     transcript = "\n\n".join(seg.text for seg in script.segments)
     return EpisodeTags(
@@ -344,6 +349,7 @@ def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes) -> Episod
         voice=profile.name,
         cover=cover,
         generator=f"listen {__version__}",
+        catalog=record,
     )
 
 
@@ -369,25 +375,29 @@ def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[s
 def _episode(
     article: Article,
     episode_id: str,
-    mp3: Path,
+    slug: str,
     program: Program,
-    sidecars: dict[str, Path],
     fingerprint: str,
+    previous: Episode | None,
 ) -> Episode:
+    """The catalog row this render will publish (its length is read from disk then).
+
+    Its date is the article's own, else the first render's, as the catalog keeps it."""
+    first_render = previous.pub_date if previous else None
     return Episode(
         id=episode_id,
-        guid=guid_for(episode_id),
+        guid=previous.guid if previous else guid_for(episode_id),
         title=article.title,
         link=article.url or "",
         description=article.description or "",
-        pub_date=article.date or datetime.now(timezone.utc).replace(microsecond=0),
-        audio_file=mp3.name,
-        length=mp3.stat().st_size,
+        pub_date=article.date or first_render or datetime.now(timezone.utc).replace(microsecond=0),
+        audio_file=f"{slug}.mp3",
+        length=0,
         duration=program.duration,
         author=article.byline,
         image=article.image or "",
-        transcript_file=sidecars["vtt"].name,
-        chapters_file=sidecars["chapters"].name,
+        transcript_file=f"{slug}.vtt",
+        chapters_file=f"{slug}.chapters.json",
         language=article.language,
         fingerprint=fingerprint,
     )

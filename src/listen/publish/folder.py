@@ -33,6 +33,7 @@ from listen.fsutil import write_atomic
 from listen.models import Channel, Episode
 from listen.publish.catalog import CATALOG_NAME, Catalog
 from listen.publish.feed import FEED_NAME, check_category, render_feed
+from listen.publish.recover import Recovery, recover
 
 LOCK_NAME = ".listen.lock"
 """The lock file, on Windows only; elsewhere the folder itself is locked."""
@@ -62,9 +63,11 @@ def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = 
         # Under the lock: if two renders of one article raced, this is the file that won.
         episode = _with_file_length(out_dir, episode)
         sweep_stale_temp_files(out_dir)
-        with Catalog.in_folder(out_dir) as catalog, catalog.transaction():
-            stored = catalog.upsert(episode, dated=dated)
-            _write_feed(out_dir, channel, catalog)
+        with Catalog.in_folder(out_dir) as catalog:
+            with catalog.transaction():
+                stored = catalog.upsert(episode, dated=dated)
+                _write_feed(out_dir, channel, catalog)
+            catalog.keep_backup()
     return stored
 
 
@@ -73,20 +76,33 @@ def unpublish(out_dir: Path, id: str) -> bool:
 
     The feed is rendered with the channel it was last rendered with, kept in the catalog.
     """
-    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
-        if not catalog.remove(id):
-            return False
-        if channel := catalog.saved_channel():
-            _write_feed(out_dir, channel, catalog)
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog:
+        with catalog.transaction():
+            if not catalog.remove(id):
+                return False
+            if channel := catalog.saved_channel():
+                _write_feed(out_dir, channel, catalog)
+        catalog.keep_backup()
     return True
 
 
 def rebuild(out_dir: Path, channel: Channel) -> Path:
     """Render ``feed.xml`` again from the catalog, e.g. after changing listen.toml."""
     check_category(channel.category, channel.subcategory)
-    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
-        _write_feed(out_dir, channel, catalog)
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog:
+        with catalog.transaction():
+            _write_feed(out_dir, channel, catalog)
+        catalog.keep_backup()
     return out_dir / FEED_NAME
+
+
+def recover_catalog(out_dir: Path) -> Recovery:
+    """Rebuild a damaged catalog from what is on disk (``listen.publish.recover``)."""
+    if not out_dir.is_dir():
+        raise FeedError(f"no folder {out_dir}: point --out at the folder you render into")
+    with folder_lock(out_dir):
+        sweep_stale_temp_files(out_dir)
+        return recover(out_dir)
 
 
 def list_episodes(out_dir: Path) -> list[Episode]:
