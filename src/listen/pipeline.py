@@ -118,14 +118,12 @@ def render(
     """
     hooks = hooks or RenderHooks()
     hooks.on_stage("reading")
-    script, profile = prepare_script(source, settings, stdin=stdin, page=page)
+    planned = _plan(source, settings, stdin, page)
+    script, profile, finisher = planned.script, planned.profile, planned.finisher
     article = script.article
     out = settings.out_dir
-    episode_id = article.url or _source_id(source, article)
-    finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
-    fingerprint = _fingerprint(script, profile, finisher, settings)
-    previous = _previous(out, episode_id)
-    if not force and previous and _unchanged(out, previous, fingerprint):
+    episode_id, fingerprint, previous = planned.episode_id, planned.fingerprint, planned.previous
+    if not force and planned.status == "unchanged" and previous:
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     _check_before_speaking(out, settings)
 
@@ -163,6 +161,47 @@ def render(
                         (mp3_path, *sidecars.values()))
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """Stages 1–3 done, and how the result compares with the last render."""
+
+    script: Script
+    profile: VoiceProfile
+    finisher: TakeFinisher
+    episode_id: str
+    fingerprint: str
+    previous: Episode | None
+    status: str
+    """``new``, ``changed``, ``audio missing`` or ``unchanged``."""
+
+
+def _plan(source: str, settings: Settings, stdin: BinaryIO | None, page: Page | None
+          ) -> _Planned:
+    script, profile = prepare_script(source, settings, stdin=stdin, page=page)
+    episode_id = script.article.url or _source_id(source, script.article)
+    finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
+    fingerprint = _fingerprint(script, profile, finisher, settings)
+    previous = _previous(settings.out_dir, episode_id)
+    if previous is None:
+        status = "new"
+    elif previous.fingerprint != fingerprint:
+        status = "changed"
+    elif not (settings.out_dir / previous.audio_file).is_file():
+        status = "audio missing"
+    else:
+        status = "unchanged"
+    return _Planned(script, profile, finisher, episode_id, fingerprint, previous, status)
+
+
+def render_status(source: str, settings: Settings, *, page: Page | None = None
+                  ) -> tuple[str, Episode | None]:
+    """What ``render`` would do with ``source`` now, without speaking: ``new``,
+    ``changed`` (its script, voice or settings), ``audio missing`` or ``unchanged``;
+    and the episode it has in the catalog."""
+    planned = _plan(source, settings, None, page)
+    return planned.status, planned.previous
+
+
 def _file_stamp(path: Path | None) -> str:
     """A file's identity for the fingerprint: replacing a jingle in place re-renders."""
     if path is None:
@@ -172,11 +211,6 @@ def _file_stamp(path: Path | None) -> str:
     except OSError:
         return str(path)
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
-    """The same script, voice and settings as the last render, whose MP3 is still there."""
-    return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
 
 
 def _check_before_speaking(out: Path, settings: Settings) -> None:

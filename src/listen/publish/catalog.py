@@ -30,7 +30,7 @@ from listen.models import Channel, Episode
 CATALOG_NAME = "catalog.sqlite"
 BACKUP_NAME = CATALOG_NAME + ".bak"
 """The last good copy of the catalog, kept beside it on every change (``keep_backup``)."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -57,6 +57,19 @@ CREATE INDEX IF NOT EXISTS episodes_newest ON episodes (pub_order DESC, id);
 CREATE TABLE IF NOT EXISTS channel (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     data TEXT NOT NULL              -- JSON of the Channel the feed was last rendered with
+);
+CREATE TABLE IF NOT EXISTS fetched (  -- listen sync: what each URL's server said last time
+    url TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    body TEXT NOT NULL,             -- SHA-256 of the body kept in the cache
+    checked TEXT NOT NULL           -- when (ISO 8601)
+);
+CREATE TABLE IF NOT EXISTS synced (   -- listen sync: which episode each listed URL became
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    episode_id TEXT NOT NULL,
+    PRIMARY KEY (source, url)
 );
 """
 _FIELDS = tuple(field.name for field in dataclasses.fields(Episode))
@@ -207,6 +220,35 @@ class Catalog:
                 f"SELECT {', '.join(_FIELDS)}, dated FROM episodes ORDER BY pub_order DESC, id"
             ).fetchall()
         return [(_episode_from(row[:-1], row.keys()[:-1]), bool(row[-1])) for row in rows]
+
+    def fetched(self, url: str) -> tuple[str, str, str, str] | None:
+        """``(etag, last_modified, body digest, checked)`` remembered for ``url``."""
+        with self._guard():
+            row = self._db.execute("SELECT etag, last_modified, body, checked FROM fetched "
+                                   "WHERE url = ?", (url,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+    def remember_fetch(self, url: str, *fields: str) -> None:
+        """Remember ``(etag, last_modified, body digest, checked)`` for ``url``."""
+        with self.transaction(), self._guard():
+            self._db.execute("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+                             (url, *fields))
+
+    def synced(self, source: str) -> dict[str, str]:
+        """URL → episode id of every article ``listen sync SOURCE`` has rendered."""
+        with self._guard():
+            rows = self._db.execute("SELECT url, episode_id FROM synced WHERE source = ?",
+                                    (source,)).fetchall()
+        return {str(url): str(episode) for url, episode in rows}
+
+    def record_synced(self, source: str, url: str, episode_id: str | None) -> None:
+        """Remember which episode ``url`` of ``source`` became (None: forget it)."""
+        with self.transaction(), self._guard():
+            if episode_id is None:
+                self._db.execute("DELETE FROM synced WHERE source = ? AND url = ?", (source, url))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)",
+                                 (source, url, episode_id))
 
     def save_channel(self, channel: Channel) -> None:
         """Remember the channel the feed is rendered with, for changes that name none."""

@@ -37,6 +37,8 @@ from listen.publish.recover import Recovery, recover
 
 LOCK_NAME = ".listen.lock"
 """The lock file, on Windows only; elsewhere the folder itself is locked."""
+RUN_LOCK_NAME = ".listen-sync.lock"
+"""Held for the whole of a ``listen sync`` run (``run_lock``)."""
 STALE_TEMP_SECONDS = 60.0
 
 class _Held(threading.local):
@@ -145,6 +147,45 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def run_lock(out_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """One ``listen sync`` at a time into ``out_dir``, as cron may start a second one
+    before the first ends. Another run holding it: wait with ``wait``, else an error.
+
+    Separate from the publishing lock, which each render takes in turn within a run.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / RUN_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise FeedError(f"cannot lock {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        if not _try_lock(fd):
+            if not wait:
+                raise FeedError(
+                    f"another listen sync (process {_holder(fd)}) is still running into "
+                    f"{out_dir}: let it finish, or add --wait to start when it has"
+                )
+            _lock(fd)
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, str(os.getpid()).encode())
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+    except OSError:
+        return "?"
+
+
 def sweep_stale_temp_files(out_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
     """Delete the temporary files (``.<name>.*.tmp``) a killed render or publish left;
     return what was deleted.
@@ -209,6 +250,13 @@ if sys.platform == "win32":
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
 else:
     import fcntl
 
@@ -221,3 +269,10 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
