@@ -22,8 +22,10 @@ STARTUP_SECONDS = 60.0
 class LocalDaskCluster:
     """A scheduler and ``workers`` worker processes; use as a context manager."""
 
-    def __init__(self, folder: Path, workers: int = 2) -> None:
+    def __init__(self, folder: Path, workers: int = 2,
+                 worker_env: dict[int, dict[str, str]] | None = None) -> None:
         self.folder = folder
+        self.worker_env = worker_env or {}
         self.scheduler_file = folder / "scheduler.json"
         self.count = workers
         self.scheduler: subprocess.Popen[bytes] | None = None
@@ -43,7 +45,8 @@ class LocalDaskCluster:
                 self.workers.append(self._start(
                     "dask_worker", "--no-nanny", "--nthreads", "1", "--no-dashboard",
                     "--host", "127.0.0.1", "--name", f"worker-{number}",
-                    "--death-timeout", "30", log=f"worker-{number}"))
+                    "--death-timeout", "30", log=f"worker-{number}",
+                    env=self.worker_env.get(number, {})))
             self.wait_for_workers(self.count)
         except BaseException:
             self.stop()
@@ -93,14 +96,15 @@ class LocalDaskCluster:
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
-    def _start(self, module: str, *args: str, log: str) -> subprocess.Popen[bytes]:
+    def _start(self, module: str, *args: str, log: str,
+               env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         handle = (self.folder / f"{log}.log").open("wb")
         try:
             return subprocess.Popen(
                 [sys.executable, "-m", f"distributed.cli.{module}", *args,
                  "--scheduler-file", str(self.scheduler_file)],
                 stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=self.folder, env={**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"},
+                cwd=self.folder, env={**os.environ, **(env or {})},
             )
         finally:
             handle.close()

@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines", "batch"},
+    2: {"pipeline", "config", "engines", "batch", "sync"},
     3: {"cli", "__main__", "doctor", "scriptview", "progress"},
 }
 STAGES = LAYERS[1]

@@ -4,6 +4,7 @@ killed mid-render; a scheduler that goes away; a mismatched worker refused."""
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import signal
 import threading
@@ -167,3 +168,30 @@ def test_a_worker_with_other_voices_refuses_the_take(cluster: LocalDaskCluster,
     with DaskCluster(cluster.address) as executor, pytest.raises(EngineError,
                                                                  match="same listen"):
         executor.make([job], lambda _job, _take: None)
+
+
+def test_doctor_finds_every_worker_matching(cluster: LocalDaskCluster) -> None:
+    from typer.testing import CliRunner
+
+    from listen.cli import app
+
+    result = CliRunner().invoke(app, ["doctor", "--cluster", cluster.address,
+                                      "--voice", ESPEAK])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "2 worker(s)" in result.stdout and "every worker matches" in result.stdout
+
+
+@pytest.mark.skipif(not ctypes.util.find_library("espeak-ng"),
+                    reason="needs a system libespeak-ng besides the bundled one")
+def test_doctor_and_the_render_refuse_a_worker_with_another_espeak(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from listen.cli import app
+
+    other = {1: {"LISTEN_ESPEAK": "system"}}  # the distribution's espeak-ng, not the wheel's
+    with LocalDaskCluster(tmp_path / "dask", workers=2, worker_env=other) as cluster:
+        result = CliRunner().invoke(app, ["doctor", "--cluster", cluster.address,
+                                          "--voice", ESPEAK])
+        assert result.exit_code == 1
+        assert "1 of 2 workers differ" in result.stderr
+        assert "pyttsx3:" in result.stdout and "(system" in result.stdout

@@ -435,16 +435,23 @@ def voices(
 def doctor(
     out: OutOption = None,
     config: ConfigOption = None,
+    voice: VoiceOption = None,
+    cluster: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Also check the workers of this Dask scheduler: the same listen, "
+             "distributed, engines and voices as here.")] = None,
 ) -> None:
     """Check engines, voices, the espeak-ng library, the cache and the output folder.
 
-    Example: listen doctor
+    Example: listen doctor --cluster tcp://scheduler:8786
     """
-    from listen.doctor import doctor_report
+    from listen.doctor import cluster_report, doctor_report
 
-    settings = load_settings(config, out_dir=out)
+    settings = load_settings(config, out_dir=out, voice=voice, cluster=cluster)
     for renderable in doctor_report(settings):
         out_console.print(renderable)
+    if settings.cluster:
+        for renderable in cluster_report(settings, settings.cluster):
+            out_console.print(renderable)
 
 
 @feed_app.command("list")

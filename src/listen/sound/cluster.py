@@ -195,5 +195,27 @@ def worker_facts(profile: VoiceProfile | None = None) -> dict[str, Any]:
             voice = "ok"
         except ListenError as exc:
             voice = str(exc)
-    return {"listen": __version__, "python": platform.python_version(), "engines": engines,
-            "voice": voice, "loaded": loaded_engines(), "cores": available_cores()}
+    from importlib.metadata import version
+
+    distributed_version = version("distributed")
+
+    return {"listen": __version__, "distributed": distributed_version,
+            "python": platform.python_version(), "engines": engines, "voice": voice,
+            "loaded": loaded_engines(), "cores": available_cores()}
+
+
+MUST_MATCH = ("listen", "distributed")
+"""Versions a worker must share with the client, besides every engine's."""
+
+
+def differences(client: dict[str, Any], worker: dict[str, Any]) -> list[str]:
+    """How a worker's ``worker_facts`` differ from the client's in what must match."""
+    found = [f"{name} {worker[name]} (here {client[name]})" for name in MUST_MATCH
+             if worker.get(name) != client.get(name)]
+    for engine, version in client["engines"].items():
+        theirs = worker["engines"].get(engine, "missing")
+        if theirs != version and not version.startswith("unavailable"):
+            found.append(f"{engine}: {theirs} (here {version})")
+    if client["voice"] == "ok" and worker["voice"] != "ok":
+        found.append(f"the voice does not load: {worker['voice']}")
+    return found
