@@ -23,9 +23,12 @@ class LocalDaskCluster:
     """A scheduler and ``workers`` worker processes; use as a context manager."""
 
     def __init__(self, folder: Path, workers: int = 2,
-                 worker_env: dict[int, dict[str, str]] | None = None) -> None:
+                 worker_env: dict[int, dict[str, str]] | None = None,
+                 worker_cpus: dict[int, str] | None = None) -> None:
         self.folder = folder
         self.worker_env = worker_env or {}
+        self.worker_cpus = worker_cpus or {}
+        """Worker number → the CPUs it may use (``taskset -c``), as if on its own machine."""
         self.scheduler_file = folder / "scheduler.json"
         self.count = workers
         self.scheduler: subprocess.Popen[bytes] | None = None
@@ -46,7 +49,7 @@ class LocalDaskCluster:
                     "dask_worker", "--no-nanny", "--nthreads", "1", "--no-dashboard",
                     "--host", "127.0.0.1", "--name", f"worker-{number}",
                     "--death-timeout", "30", log=f"worker-{number}",
-                    env=self.worker_env.get(number, {})))
+                    env=self.worker_env.get(number, {}), cpus=self.worker_cpus.get(number)))
             self.wait_for_workers(self.count)
         except BaseException:
             self.stop()
@@ -96,12 +99,13 @@ class LocalDaskCluster:
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
-    def _start(self, module: str, *args: str, log: str,
-               env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def _start(self, module: str, *args: str, log: str, env: dict[str, str] | None = None,
+               cpus: str | None = None) -> subprocess.Popen[bytes]:
         handle = (self.folder / f"{log}.log").open("wb")
+        pin = ["taskset", "-c", cpus] if cpus else []
         try:
             return subprocess.Popen(
-                [sys.executable, "-m", f"distributed.cli.{module}", *args,
+                [*pin, sys.executable, "-m", f"distributed.cli.{module}", *args,
                  "--scheduler-file", str(self.scheduler_file)],
                 stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 cwd=self.folder, env={**os.environ, **(env or {})},

@@ -91,6 +91,7 @@ class Counts:
     conditional: int = 0
     not_modified: int = 0
     retried: int = 0
+    """Answers that asked for a retry (429 and 5xx)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, *, conditional: bool, status: int) -> None:
@@ -98,6 +99,7 @@ class Counts:
             self.requests += 1
             self.conditional += conditional
             self.not_modified += status == 304
+            self.retried += status in RETRY_STATUSES
 
 
 class BodyCache:
@@ -238,8 +240,6 @@ class Fetcher:
             self.counts.add(conditional=bool(headers), status=response.status_code)
             if response.status_code not in RETRY_STATUSES or attempt == self.retries:
                 return response
-            with self.counts._lock:
-                self.counts.retried += 1
             self._sleep(_retry_wait(response, attempt, self.max_wait))
         raise AssertionError("unreachable")
 
