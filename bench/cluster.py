@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from archive import write_archive  # noqa: E402
-from daskcluster import LocalDaskCluster  # noqa: E402
 
+from daskcluster import LocalDaskCluster  # noqa: E402
 from listen.batch import Item, render_all  # noqa: E402
 from listen.config import Settings  # noqa: E402
 from listen.errors import ListenError  # noqa: E402

@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from archive import article_html  # noqa: E402
-from siteserver import Resource, Site, SiteServer  # noqa: E402
 
 from listen.config import Settings  # noqa: E402
 from listen.models import Channel  # noqa: E402
 from listen.sync import SyncOptions, SyncReport, sync  # noqa: E402
+from siteserver import Resource, Site, SiteServer  # noqa: E402
 
 SHOW = Channel(title="Harbour notes", base_url="https://cdn.example/audio/",
                owner_email="audio@example.org")
