@@ -230,3 +230,18 @@ def test_a_second_sync_into_the_same_folder_waits_or_says_so(
     holder.join(timeout=30)
     assert time.monotonic() - started >= 0.5 and not report.failed
     assert len(report.outcomes) == 3
+
+
+def test_a_recovered_catalog_remembers_what_sync_knew(server: SiteServer,
+                                                      settings: Settings) -> None:
+    run(server, settings)
+    with Catalog.in_folder(settings.out_dir) as catalog:
+        synced = catalog.synced(server.base + "/feed.xml")
+    (settings.out_dir / CATALOG_NAME).write_bytes(b"not a database" * 1000)
+    assert CliRunner().invoke(app, ["feed", "recover", "--out",
+                                    str(settings.out_dir)]).exit_code == 0
+    with Catalog.in_folder(settings.out_dir) as catalog:
+        assert catalog.synced(server.base + "/feed.xml") == synced and len(synced) == 3
+    before = len(server.site.log)
+    assert not run(server, settings).outcomes
+    assert all(request.status == 304 for request in server.site.log[before:])

@@ -3,10 +3,11 @@
     sources → render each (pipeline.render) → one result per source, in order
 
 The executor (a local pool, or a Dask cluster) is opened once for the whole batch,
-so workers start and load their voice once. On a local pool articles are rendered
-one after another (they already share every core). On a cluster several are in
-flight at once, each on a thread of its own that waits for its takes and assembles
-its MP3 as soon as they are in, so the workers never wait for the client.
+so workers start and load their voice once. Several articles are in flight at once
+(two on a local pool, more on a big cluster), each on a thread of its own that waits
+for its takes and writes its MP3 as soon as they are in, so the workers do not wait
+while the client reads the next page or writes the last MP3. Results are reported
+in the order the sources were given.
 """
 
 from __future__ import annotations
@@ -66,24 +67,34 @@ def render_all(
                 if on_result:
                     on_result(*outcomes[-1])
             return outcomes
-        return _render_in_flight(items, run, in_flight, on_result)
+        return _render_in_flight(items, run, in_flight, on_result, executor)
 
 
 def _render_in_flight(
-    items: Sequence[Item], run: _Runner, in_flight: int, on_result: OnResult | None
+    items: Sequence[Item], run: _Runner, in_flight: int, on_result: OnResult | None,
+    executor: Executor,
 ) -> list[tuple[str, Outcome]]:
+    """Several articles at once; ``on_result`` still hears of them in the given order."""
     done: dict[int, Outcome] = {}
+    reported = 0
     with concurrent.futures.ThreadPoolExecutor(in_flight, "listen-article") as threads:
         futures = {threads.submit(run, item): index for index, item in enumerate(items)}
+        pending = set(futures)
         try:
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                done[index] = future.result()
-                if on_result:
-                    on_result(items[index].source, done[index])
-        except BaseException:
+            while pending:
+                # A timed wait, so that Ctrl-C is noticed while articles are in flight.
+                finished, pending = concurrent.futures.wait(
+                    pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    done[futures[future]] = future.result()
+                while reported in done:
+                    if on_result:
+                        on_result(items[reported].source, done[reported])
+                    reported += 1
+        except BaseException:  # Ctrl-C, or an error reporting a result
             for future in futures:
                 future.cancel()
+            executor.close()  # the articles still in flight stop waiting for takes
             raise
     return [(item.source, done[index]) for index, item in enumerate(items)]
 
@@ -113,7 +124,11 @@ class _Runner:
 
 
 def _in_flight(executor: Executor, count: int) -> int:
+    """Articles rendered at once: two on a local pool (the next one is read while the
+    last takes of one are made, and its MP3 written), more on a bigger cluster."""
     slots = executor.slots()
-    if slots <= 1 or count == 1 or not executor.remote:
+    if slots <= 1 or count == 1:
         return 1
+    if not executor.remote:
+        return 2
     return max(2, min(count, MAX_IN_FLIGHT, round(slots * ARTICLES_PER_WORKER_SLOT)))

@@ -33,7 +33,7 @@ from listen.errors import ListenError, SourceError
 from listen.models import Episode, Page
 from listen.pipeline import render_status
 from listen.publish.catalog import CATALOG_NAME, Catalog
-from listen.publish.folder import run_lock, unpublish
+from listen.publish.folder import keep_catalog_backup, run_lock, unpublish
 from listen.read.discover import Entry, Fetch, discover, is_url
 from listen.read.fetch import BodyCache, Counts, Fetcher, Gone, Validators, page_from_fetch
 from listen.sound.cache import default_cache_dir
@@ -116,6 +116,8 @@ def sync(
             report.departed = _departed(entries, synced)
             if options.prune and not options.dry_run and entries:
                 report.pruned = _prune(settings.out_dir, store, source, report.departed)
+            if not options.dry_run:
+                keep_catalog_backup(settings.out_dir)  # with what this run remembered
         finally:
             fetcher.close()
     report.seconds = time.monotonic() - started

@@ -250,6 +250,20 @@ class Catalog:
                 self._db.execute("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)",
                                  (source, url, episode_id))
 
+    def sync_state(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """Every ``fetched`` and ``synced`` row, to carry over into a rebuilt catalog."""
+        with self._guard():
+            fetched = [tuple(row) for row in self._db.execute("SELECT * FROM fetched")]
+            synced = [tuple(row) for row in self._db.execute("SELECT * FROM synced")]
+        return fetched, synced
+
+    def restore_sync_state(self, fetched: list[tuple[str, ...]],
+                           synced: list[tuple[str, ...]]) -> None:
+        with self.transaction(), self._guard():
+            self._db.executemany("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+                                 fetched)
+            self._db.executemany("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)", synced)
+
     def save_channel(self, channel: Channel) -> None:
         """Remember the channel the feed is rendered with, for changes that name none."""
         data = json.dumps(dataclasses.asdict(channel), sort_keys=True)

@@ -98,6 +98,13 @@ def rebuild(out_dir: Path, channel: Channel) -> Path:
     return out_dir / FEED_NAME
 
 
+def keep_catalog_backup(out_dir: Path) -> None:
+    """Refresh the catalog's good copy (after ``listen sync`` remembered its listing)."""
+    if (out_dir / CATALOG_NAME).is_file():
+        with folder_lock(out_dir), Catalog.in_folder(out_dir) as catalog:
+            catalog.keep_backup()
+
+
 def recover_catalog(out_dir: Path) -> Recovery:
     """Rebuild a damaged catalog from what is on disk (``listen.publish.recover``)."""
     if not out_dir.is_dir():

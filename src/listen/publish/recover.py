@@ -4,7 +4,8 @@ The catalog is the source of truth for the feed, and a podcast app knows an epis
 by its guid and date: a new catalog that changed them would announce every episode
 again. So each episode is rebuilt from, in order of trust for its guid and date:
 
-1. the last good copy of the catalog (``catalog.sqlite.bak``, kept on every change);
+1. the last good copy of the catalog (``catalog.sqlite.bak``, kept on every change),
+   which also gives back what ``listen sync`` remembered (validators, listed URLs);
 2. the catalog row every MP3 carries in its tag (TXXX ``listen:episode``);
 3. ``feed.xml`` (the newest ``max_items`` episodes);
 4. the MP3's plain tags, with the file's time as the date of an undated article.
@@ -73,7 +74,7 @@ def recover(out_dir: Path, *, now: datetime | None = None) -> Recovery:
         with Catalog(path) as catalog:
             return Recovery(episodes=catalog.episodes(), healthy=True)
     report = Recovery()
-    backup_rows, channel = _from_backup(out_dir / BACKUP_NAME, report)
+    backup_rows, channel, sync_state = _from_backup(out_dir / BACKUP_NAME, report)
     feed_channel, feed_items = read_feed(out_dir / FEED_NAME)
     by_file = {item.audio_file: item for item in feed_items}
     found = []
@@ -89,7 +90,7 @@ def recover(out_dir: Path, *, now: datetime | None = None) -> Recovery:
         report.problems.append("the show's settings ([show]) were in neither the catalog "
                                "copy nor feed.xml: run `listen feed rebuild --config "
                                "listen.toml` to write feed.xml")
-    report.moved_to = _replace_catalog(out_dir, found, channel, now)
+    report.moved_to = _replace_catalog(out_dir, found, channel, sync_state, now)
     report.episodes = [item.episode for item in found]
     for item in found:
         report.sources[item.source] = report.sources.get(item.source, 0) + 1
@@ -111,20 +112,27 @@ def _healthy(path: Path) -> bool:
         return False
 
 
-def _from_backup(path: Path, report: Recovery) -> tuple[dict[str, _Found], Channel | None]:
-    """The good copy's rows by audio file, and its channel; nothing if it is unusable."""
+_SyncState = tuple[list[tuple[str, ...]], list[tuple[str, ...]]]
+
+
+def _from_backup(path: Path, report: Recovery
+                 ) -> tuple[dict[str, _Found], Channel | None, _SyncState]:
+    """The good copy's rows by audio file, its channel and what ``listen sync``
+    remembered; nothing if it is unusable."""
     if not path.is_file():
         report.problems.append(f"no {BACKUP_NAME}: guids and dates come from the MP3s "
                                "and feed.xml")
-        return {}, None
+        return {}, None, ([], [])
     try:
         with Catalog(path, read_only=True) as backup:
             rows = backup.rows()
             channel = backup.saved_channel()
+            sync_state = backup.sync_state()
     except FeedError as exc:
         report.problems.append(f"{BACKUP_NAME} is unusable too ({exc})")
-        return {}, None
-    return {row.audio_file: _Found(row, dated, "catalog copy") for row, dated in rows}, channel
+        return {}, None, ([], [])
+    found = {row.audio_file: _Found(row, dated, "catalog copy") for row, dated in rows}
+    return found, channel, sync_state
 
 
 def _recover_one(mp3: Path, backup: _Found | None, item: FeedItem | None,
@@ -229,7 +237,7 @@ def _mp3_duration(mp3: Path) -> float:
 
 
 def _replace_catalog(out_dir: Path, found: list[_Found], channel: Channel | None,
-                     now: datetime | None) -> Path | None:
+                     sync_state: _SyncState, now: datetime | None) -> Path | None:
     """Write the new catalog beside the damaged one, move that aside, put this in its
     place, then write the feed from it."""
     path = out_dir / CATALOG_NAME
@@ -240,6 +248,7 @@ def _replace_catalog(out_dir: Path, found: list[_Found], channel: Channel | None
             catalog.upsert(item.episode, dated=item.dated)
         if channel is not None:
             catalog.save_channel(channel)
+        catalog.restore_sync_state(*sync_state)
     moved = _move_aside(path, now or datetime.now(timezone.utc))
     fresh.replace(path)
     with Catalog(path) as catalog:
