@@ -48,6 +48,7 @@ LIBRARY_HOMES = {
     "distributed": {"sound.cluster"},
     "dask": {"sound.cluster"},
     "elftools": {"sound.engines"},
+    "babel": {"config"},
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor"},
 }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from listen import __version__
@@ -132,6 +134,12 @@ def render(
     srt: Annotated[bool, typer.Option("--srt", help="Also write <slug>.srt.")] = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Fetch nothing: local files only, and a generated cover.")] = False,
+    fetch_images: Annotated[bool | None, typer.Option(  # noqa: UP007
+        "--fetch-images/--no-fetch-images",
+        help="Download the article's lead image for the cover (default: only when the "
+             "article itself is a URL).", show_default=False)] = None,
 ) -> None:
     """Render articles to MP3 and add them to output/feed.xml.
 
@@ -141,7 +149,8 @@ def render(
 
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
                              cluster=cluster, use_cache=False if no_cache else None,
-                             srt=srt or None, **{"show.base_url": base_url})
+                             srt=srt or None, offline=offline or None,
+                             fetch_images=fetch_images, **{"show.base_url": base_url})
     all_sources = _expand_sources(sources or [], from_file)
     results = _render_items([Item(source) for source in all_sources], settings, force=force,
                             quiet=quiet, as_json=as_json)
@@ -306,7 +315,7 @@ def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise SourceError(f"cannot read the list of sources {from_file} ({reason}): "
                               "check the path given to --from-file") from exc
-        listed += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        listed += _listed_sources(lines)
     if not listed:
         raise SourceError("no source given: name an article file, a URL, or - for stdin")
     expanded: list[str] = []
@@ -320,6 +329,17 @@ def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
         else:
             expanded.append(source)
     return expanded
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+"""`` # note`` after a source; a ``#`` with no space before it is a URL's fragment."""
+
+
+def _listed_sources(lines: list[str]) -> list[str]:
+    """The sources of a --from-file list: blank lines, ``# comment`` lines and
+    comments after a source left out."""
+    sources = (_TRAILING_COMMENT.sub("", line).strip() for line in lines)
+    return [source for source in sources if source and not source.startswith("#")]
 
 
 def _stdin(source: str) -> Any:
@@ -456,7 +476,13 @@ def doctor(
 
 @feed_app.command("list")
 @friendly
-def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
+def feed_list(
+    out: OutOption = None,
+    config: ConfigOption = None,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="One line per episode, tab-separated: id, title, date, duration, "
+                        "file (what a pipe or a narrow terminal gets anyway).")] = False,
+) -> None:
     """List the episodes in the catalog, newest first.
 
     Example: listen feed list --out output
@@ -464,34 +490,57 @@ def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
     from listen.publish.folder import list_episodes
 
     settings = load_settings(config, out_dir=out)
+    rows = [(ep.id, ep.title, ep.pub_date.date().isoformat(), f"{ep.duration / 60:.1f} min",
+             ep.audio_file) for ep in list_episodes(settings.out_dir)]
+    if not rows:
+        err_console.print(f"no episodes in {escape(str(settings.out_dir))}", highlight=False)
+        return
+    table = _episode_table(rows)
+    if not plain and out_console.is_terminal and _fits(table):
+        out_console.print(table)
+        return
+    for row in rows:  # ids whole, one line each: copied or cut -f1 intact
+        typer.echo("\t".join(" ".join(cell.split()) for cell in row))
+
+
+def _episode_table(rows: Sequence[tuple[str, ...]]) -> Table:
     table = Table()
     for column in ("id", "title", "date", "duration", "file"):
-        # ids are what `feed remove` takes: shown whole, folded, never cut short
-        table.add_column(column, overflow="fold")
-    for ep in list_episodes(settings.out_dir):
-        table.add_row(escape(ep.id), escape(ep.title), ep.pub_date.date().isoformat(),
-                      f"{ep.duration / 60:.1f} min", escape(ep.audio_file))
-    out_console.print(table)
+        # ids and file names are what `feed remove` takes: never folded or cut short
+        table.add_column(column, no_wrap=column != "title")
+    for row in rows:
+        table.add_row(*map(escape, row))
+    return table
+
+
+def _fits(table: Table) -> bool:
+    """Whether the table fits the terminal with its ids and file names unbroken."""
+    unbounded = out_console.options.update(width=10_000)  # measures are capped at the width
+    return Measurement.get(out_console, unbounded, table).minimum <= out_console.width
 
 
 @feed_app.command("remove")
 @friendly
 def feed_remove(
-    episode_id: Annotated[str, typer.Argument(metavar="ID", help="The episode id (its URL).")],
+    episode: Annotated[str, typer.Argument(
+        metavar="EPISODE",
+        help="The episode: its id, the article's URL, its slug, or its MP3's path.")],
     out: OutOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Remove an episode from the catalog and the feed (its files stay).
 
-    Example: listen feed remove https://example.com/news/story.html
+    Example: listen feed remove output/harbour-ferry-returns.mp3
     """
-    from listen.publish.folder import unpublish
+    from listen.publish.folder import find_episode, unpublish
 
     settings = load_settings(config, out_dir=out)
-    if not unpublish(settings.out_dir, episode_id):
-        raise SourceError(f"no episode {episode_id!r} in {settings.out_dir}: "
-                          "see `listen feed list` for the ids")
-    out_console.print(f"removed {episode_id}")
+    found = find_episode(settings.out_dir, episode)
+    if found is None or not unpublish(settings.out_dir, found.id):
+        raise SourceError(f"no episode {episode!r} in {settings.out_dir}: give its id, URL, "
+                          "slug or MP3 path (`listen feed list` shows them)")
+    out_console.print(f'removed "{found.title}" ({found.audio_file}, id {found.id}); its '
+                      f"files stay in {settings.out_dir}", highlight=False, markup=False)
 
 
 @feed_app.command("rebuild")

@@ -26,8 +26,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from listen import __version__
-from listen.config import Settings, channel_for
-from listen.errors import AudioError, ConfigError, FeedError, ListenError, OutputError
+from listen.config import Settings, channel_for, show_title, voice_warning
+from listen.errors import (
+    AudioError,
+    ConfigError,
+    FeedError,
+    ListenError,
+    OutputError,
+    SourceError,
+)
 from listen.fsutil import atomic_writer, describe_os_error, write_atomic
 from listen.models import (
     Article,
@@ -47,6 +54,7 @@ from listen.publish.cover import make_cover, square_cover
 from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
 from listen.publish.recover import episode_record
+from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
@@ -62,9 +70,6 @@ from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
 from listen.speech.script import ScriptOptions, build_script
-
-SHOW_COVER = "cover.jpg"
-
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ def prepare_script(
     source: str, settings: Settings, *, stdin: BinaryIO | None = None, page: Page | None = None
 ) -> tuple[Script, VoiceProfile]:
     """Stages 1–3: what will be said, and by which voice (``page``: already loaded)."""
+    if page is None and settings.offline and _source_url(source):
+        raise SourceError(f"{source} is a web address, and offline listen fetches nothing: "
+                          "save the page and give its path, or leave out --offline")
     page = page or load_page(source, stdin=stdin)  # 1.
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
@@ -125,7 +133,9 @@ def render(
     episode_id, fingerprint, previous = planned.episode_id, planned.fingerprint, planned.previous
     if not force and planned.status == "unchanged" and previous:
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
-    _check_before_speaking(out, settings)
+    show_image = _check_before_speaking(out, settings)
+    source_url = _source_url(source)
+    show = show_title(settings, article, source_url)
 
     with _take_store(settings) as store, _executor(settings, executor) as makers:
         hooks.on_stage("speaking")
@@ -136,7 +146,7 @@ def render(
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
-        cover, cover_warning = _episode_cover(article)
+        cover, cover_warning = _episode_cover(article, _fetch_images(source, settings))
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
         # renders of articles with the same title cannot pick the same file name.
@@ -146,18 +156,19 @@ def render(
             episode = _episode(article, episode_id, slug, program, fingerprint, previous)
             dated = article.date is not None
             # The MP3 carries its own catalog row, so `listen feed recover` can rebuild it.
-            tags = _episode_tags(script, profile, cover, episode_record(episode, dated=dated))
-            tag = render_id3(tags, program)  # 6.
+            record = episode_record(episode, dated=dated)
+            tag = render_id3(_episode_tags(script, profile, cover, show, record), program)  # 6.
             with atomic_writer(mp3_path) as handle:  # 7.
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
-            cover_url = _ensure_show_cover(out, article, settings)
-            channel, warnings = channel_for(settings, article, cover_url)
+            cover_url, image_warnings = show_cover_url(
+                out, settings.show.image, settings.show.base_url, show, show_image)
+            channel, show_warnings = channel_for(settings, article, cover_url, source_url)
             episode = publish(out, channel, episode, dated=dated)  # 9.
-    if cover_warning:
-        warnings.append(cover_warning)
-    return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
+    warnings = [voice_warning(settings, profile, article.language), *show_warnings,
+                *image_warnings, cover_warning]
+    return RenderResult(source, "rendered", mp3_path, episode, tuple(w for w in warnings if w),
                         (mp3_path, *sidecars.values()))
 
 
@@ -202,6 +213,21 @@ def render_status(source: str, settings: Settings, *, page: Page | None = None
     return planned.status, planned.previous
 
 
+def _source_url(source: str) -> str | None:
+    """The source when it is a web address, else None."""
+    return source if source.startswith(("http://", "https://")) else None
+
+
+def _fetch_images(source: str, settings: Settings) -> bool:
+    """Whether to download the lead image: never offline; by default only for a page
+    that was itself fetched, so a local file's render makes no network request."""
+    if settings.offline:
+        return False
+    if settings.fetch_images is not None:
+        return settings.fetch_images
+    return _source_url(source) is not None
+
+
 def _file_stamp(path: Path | None) -> str:
     """A file's identity for the fingerprint: replacing a jingle in place re-renders."""
     if path is None:
@@ -213,10 +239,12 @@ def _file_stamp(path: Path | None) -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _check_before_speaking(out: Path, settings: Settings) -> None:
+def _check_before_speaking(out: Path, settings: Settings) -> LocalImage | None:
     """What would fail after minutes of synthesis, checked now: the feed's category,
-    the publisher's intro and outro files, and whether the output folder takes files."""
+    the publisher's own show cover, intro and outro files, and whether the output
+    folder takes files. Returns the show cover when it is a local file, read."""
     check_category(settings.show.category, settings.show.subcategory)
+    show_image = read_local_image(settings.show.image)
     for path in (settings.intro_audio, settings.outro_audio):
         if path is not None and not path.is_file():
             raise ConfigError(f"the intro/outro audio {path} is not a file: fix intro_audio "
@@ -227,6 +255,7 @@ def _check_before_speaking(out: Path, settings: Settings) -> None:
             pass
     except OSError as exc:
         raise OutputError(describe_os_error(exc, out)) from exc
+    return show_image
 
 
 def slugify(title: str, max_length: int = 80) -> str:
@@ -242,9 +271,7 @@ def _source_id(source: str, article: Article) -> str:
     for standard input its title, so two piped articles do not replace each other."""
     if source == "-":
         return "stdin:" + hashlib.sha1(article.title.encode()).hexdigest()[:16]
-    if source.startswith(("http://", "https://")):
-        return source
-    return Path(source).resolve().as_uri()
+    return _source_url(source) or Path(source).resolve().as_uri()
 
 
 def _unique_slug(out: Path, slug: str, episode_id: str) -> str:
@@ -281,6 +308,8 @@ def _fingerprint(
         "meta": [script.article.title, script.article.authors, str(script.article.date)],
         "version": __version__,
     }
+    if is_local(image := settings.show.image):  # replacing the cover file re-renders
+        payload["show_image"] = _file_stamp(Path(image))
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -343,9 +372,10 @@ def _bumpers(
             finisher.bumper(outro, 0) if outro else None)
 
 
-def _episode_cover(article: Article) -> tuple[bytes, str]:
-    """The article's lead image made square, else a generated title card."""
-    if article.image:
+def _episode_cover(article: Article, fetch: bool) -> tuple[bytes, str]:
+    """The article's lead image made square (when ``fetch`` allows downloading it),
+    else a generated title card."""
+    if article.image and fetch:
         try:
             data, _type = fetch_bytes(article.image)
             return square_cover(data), ""
@@ -355,26 +385,15 @@ def _episode_cover(article: Article) -> tuple[bytes, str]:
     return make_cover(article.title, article.site or ""), ""
 
 
-def _ensure_show_cover(out: Path, article: Article, settings: Settings) -> str:
-    """Generate a square show cover once, unless the publisher names one."""
-    if settings.show.image:
-        return settings.show.image
-    path = out / SHOW_COVER
-    if not path.exists():
-        name = settings.show.title or article.site or "listen"
-        write_atomic(path, make_cover(name, "Audio edition", size=1400))
-    base = settings.show.base_url
-    return (base.rstrip("/") + "/" + SHOW_COVER) if base else SHOW_COVER
-
-
-def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes, record: str
-                  ) -> EpisodeTags:
+def _episode_tags(
+    script: Script, profile: VoiceProfile, cover: bytes, show: str, record: str
+) -> EpisodeTags:
     article = script.article
     transcript = "\n\n".join(seg.text for seg in script.segments)
     return EpisodeTags(
         title=article.title,
         authors=article.authors,
-        album=article.site or article.title,
+        album=show,
         date=article.date,
         language=article.language,
         description=article.description or _first_paragraph(script),
@@ -445,7 +464,11 @@ def rebuild_feed(settings: Settings) -> Path:
         stored = catalog.saved_channel()
     if stored is None:
         raise FeedError(f"no feed to rebuild in {out}: render an article there first")
-    return rebuild(out, replace(stored, **_show_overrides(settings)))
+    channel = replace(stored, **_show_overrides(settings))
+    if (local := read_local_image(settings.show.image)) is not None:
+        image, _said = show_cover_url(out, "", channel.base_url, channel.title, local)
+        channel = replace(channel, image=image)
+    return rebuild(out, channel)
 
 
 def _show_overrides(settings: Settings) -> dict[str, Any]:
