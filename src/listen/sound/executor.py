@@ -158,10 +158,8 @@ def make_take(job: TakeJob) -> EncodedTake:
 def _ready_engine(job: TakeJob) -> Engine:
     """This process's engine for the job, its voice loaded and its version checked."""
     name = job.profile.engine
+    engine = engine_here(name)
     with _lock:
-        if name not in _engines:
-            _engines[name] = get_engine(name)()
-        engine = _engines[name]
         if (name, job.engine_version) not in _checked_versions:
             _check_version(engine, job.engine_version)
             _checked_versions.add((name, job.engine_version))
