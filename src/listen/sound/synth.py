@@ -62,9 +62,9 @@ def synthesize(
 
     def store(job: TakeJob, result: EncodedTake) -> None:  # 4.
         nonlocal done
-        cache.put(job.key, result)
+        kept = cache.put(job.key, result)  # another render may have kept its own first
         for slot in slots[job.key]:
-            made[slot] = result.ref(job.key)
+            made[slot] = kept.ref(job.key)
         done += len(slots[job.key])
         report(done, len(lines))
 
