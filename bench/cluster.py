@@ -14,19 +14,26 @@ article read to the last feed update, engine and voice loading included:
 * cluster-2: the same with two workers, each pinned to its own core.
 
 The client (reading pages, writing MP3s and the feed) runs unpinned in this process.
-Printed: audio made per wall-clock second for each, the cluster's overhead against
-the local pool on the same 2 cores (cluster-2 / local, goal within 10%), and how
-throughput grows from 1 worker to 2 (goal 1.8x or more); then the machine-hours for
-100,000 articles of 25 minutes at the cluster-2 rate per 2 cores.
+Printed for each: wall-clock throughput (audio seconds per second) and CPU seconds per
+audio minute, counted over every process taking part (client, pool workers, scheduler,
+Dask workers: ``getrusage`` of this process and its ended children). On a machine
+shared with other work, wall-clock figures follow the other work; CPU per audio
+minute does not, and it is what sets throughput on cores of one's own. Then: the
+cluster's overhead against the local pool on the same 2 cores (goal within 10%), how
+throughput grows from 1 worker to 2 (goal 1.8x or more), how many worker cores one
+client core can feed, and the machine-hours for 100,000 articles of 25 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,26 +54,60 @@ ARCHIVE_ARTICLES = 100_000
 ARCHIVE_MINUTES = 25.0
 
 
-def render_archive(pages: list[Path], folder: Path, voice: str,
-                   cluster: str | None) -> tuple[float, float]:
-    """Seconds of wall clock, and seconds of audio made."""
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    """Seconds of wall clock."""
+    audio: float
+    """Seconds of audio made."""
+    client_cpu: float
+    """CPU seconds of this process (the client)."""
+    cpu: float
+    """CPU seconds of everything: the client, pool workers, scheduler and Dask workers."""
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU used so far by this process, and by its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def measured(work: Callable[[], float]) -> Run:
+    """Run ``work`` (which returns seconds of audio, and ends its processes)."""
+    own, children = cpu_seconds()
+    started = time.perf_counter()
+    audio = work()
+    wall = time.perf_counter() - started
+    own_after, children_after = cpu_seconds()
+    return Run(wall, audio, own_after - own, own_after - own + children_after - children)
+
+
+def render_archive(pages: list[Path], folder: Path, voice: str, cluster: str | None) -> float:
+    """Seconds of audio made."""
     settings = Settings(out_dir=folder / "out", cache_dir=folder / "cache", voice=voice,
                         jobs=2, cluster=cluster, show=SHOW)
-    started = time.perf_counter()
     outcomes = render_all([Item(str(page)) for page in pages], settings)
-    seconds = time.perf_counter() - started
     failed = [(source, error) for source, error in outcomes if isinstance(error, ListenError)]
     if failed:
         raise SystemExit(f"render failed: {failed[0]}")
-    audio = sum(result.episode.duration for _s, result in outcomes  # type: ignore[union-attr]
-                if not isinstance(result, ListenError))
-    return seconds, audio
+    return sum(result.episode.duration for _s, result in outcomes  # type: ignore[union-attr]
+               if not isinstance(result, ListenError))
 
 
-def on_cluster(pages: list[Path], work: Path, voice: str, workers: int) -> tuple[float, float]:
+def on_cluster(pages: list[Path], work: Path, voice: str, workers: int) -> Run:
+    """Wall clock from the first article to the last; CPU of everything, the
+    scheduler's and workers' start included (as the local pool's is), counted once
+    they have ended."""
     cpus = {number: str(number % (os.cpu_count() or 1)) for number in range(workers)}
+    own, children = cpu_seconds()
     with LocalDaskCluster(work / f"dask-{workers}", workers=workers, worker_cpus=cpus) as dask:
-        return render_archive(pages, work / f"cluster-{workers}", voice, dask.address)
+        started = time.perf_counter()
+        audio = render_archive(pages, work / f"cluster-{workers}", voice, dask.address)
+        wall = time.perf_counter() - started
+        client = cpu_seconds()[0] - own
+    own_after, children_after = cpu_seconds()
+    return Run(wall, audio, client, own_after - own + children_after - children)
 
 
 def main() -> None:
@@ -81,23 +122,37 @@ def main() -> None:
         print(f"{args.articles} articles of {args.paragraphs} paragraphs, voice {args.voice}, "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
         runs = {
-            "local": render_archive(pages, work / "local", args.voice, None),
+            "local": measured(lambda: render_archive(pages, work / "local", args.voice, None)),
             "cluster-1": on_cluster(pages, work, args.voice, 1),
             "cluster-2": on_cluster(pages, work, args.voice, 2),
         }
-    for name, (seconds, audio) in runs.items():
-        print(f"{name:10} {seconds:7.1f} s for {audio / 60:6.1f} min of audio: "
-              f"{audio / seconds:6.1f} s of audio per second")
-    rate = {name: audio / seconds for name, (seconds, audio) in runs.items()}
-    print(f"cluster-2 throughput / local pool on the same 2 cores: "
-          f"{rate['cluster-2'] / rate['local']:.2f} (Dask overhead "
-          f"{(rate['local'] / rate['cluster-2'] - 1) * 100:+.1f}%)")
-    print(f"cluster-2 / cluster-1 throughput: {rate['cluster-2'] / rate['cluster-1']:.2f}x")
-    hours = ARCHIVE_ARTICLES * ARCHIVE_MINUTES * 60 / rate["cluster-2"] / 3600
-    print(f"{ARCHIVE_ARTICLES:,} articles of {ARCHIVE_MINUTES:.0f} minutes at the cluster-2 "
-          f"rate: {hours:,.0f} machine-hours of 2 cores ({hours / 24:,.1f} days on one "
-          f"machine, {hours / 24 / 50:,.1f} days on 50)")
+    report(runs)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def report(runs: dict[str, Run]) -> None:
+    for name, run in runs.items():
+        print(f"{name:10} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU ({run.client_cpu:5.1f} "
+              f"in the client) for {run.audio / 60:5.1f} min of audio: "
+              f"{run.audio / run.wall:5.1f} s of audio per wall second, "
+              f"{run.cpu / run.audio * 60:5.2f} CPU s per audio minute")
+    wall = {name: run.audio / run.wall for name, run in runs.items()}
+    cpu = {name: run.cpu / run.audio for name, run in runs.items()}
+    print(f"Dask against the local pool on the same 2 cores: throughput "
+          f"{wall['cluster-2'] / wall['local']:.2f}x; CPU per audio second "
+          f"{(cpu['cluster-2'] / cpu['local'] - 1) * 100:+.1f}% (goal: within 10%)")
+    print(f"2 workers against 1: throughput {wall['cluster-2'] / wall['cluster-1']:.2f}x "
+          f"(goal 1.8x); CPU per audio second {cpu['cluster-2'] / cpu['cluster-1']:.2f}x")
+    client = runs["cluster-2"].client_cpu / runs["cluster-2"].audio
+    workers_per_client_core = 1 / (client * 2 / cpu["cluster-2"]) if client else float("inf")
+    print(f"one client core keeps about {workers_per_client_core:,.0f} worker cores busy "
+          f"({client * 60:.3f} client CPU s per audio minute)")
+    per_core = 1 / cpu["cluster-2"]  # audio seconds per CPU second, on a core of its own
+    hours = ARCHIVE_ARTICLES * ARCHIVE_MINUTES * 60 / (per_core * 2) / 3600
+    print(f"{ARCHIVE_ARTICLES:,} articles of {ARCHIVE_MINUTES:.0f} minutes at "
+          f"{cpu['cluster-2'] * 60:.2f} CPU s per audio minute: {hours:,.0f} hours of a "
+          f"2-core machine ({hours / 24:,.0f} days on one, {hours / 24 / 50:,.1f} on 50, "
+          f"{hours / 24 / 200:,.1f} on 200)")
 
 
 if __name__ == "__main__":
