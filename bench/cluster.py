@@ -16,7 +16,7 @@ article read to the last feed update, engine and voice loading included:
 The client (reading pages, writing MP3s and the feed) runs unpinned in this process.
 Printed for each: wall-clock throughput (audio seconds per second) and CPU seconds per
 audio minute, counted over every process taking part (client, pool workers, scheduler,
-Dask workers: ``getrusage`` of this process and its ended children). On a machine
+Dask workers: this process and all its descendants, read from /proc with psutil). On a machine
 shared with other work, wall-clock figures follow the other work; CPU per audio
 minute does not, and it is what sets throughput on cores of one's own. Then: the
 cluster's overhead against the local pool on the same 2 cores (goal within 10%), how
@@ -31,6 +31,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import psutil  # noqa: E402  (comes with distributed)
 from archive import write_archive  # noqa: E402
 
 from daskcluster import LocalDaskCluster  # noqa: E402
@@ -66,21 +68,58 @@ class Run:
     """CPU seconds of everything: the client, pool workers, scheduler and Dask workers."""
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """CPU used so far by this process, and by its children that have ended."""
+class CpuMeter:
+    """CPU seconds of this process and all its descendants (pool workers are the
+    forkserver's children, Dask's are ours), read every few tenths of a second from
+    /proc, so a process that ends is counted up to its last reading."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> CpuMeter:
+        self._read()
+        self._start = dict(self._seen)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+    @property
+    def seconds(self) -> float:
+        return sum(total - self._start.get(pid, 0.0) for pid, total in self._seen.items())
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.2):
+            self._read()
+
+    def _read(self) -> None:
+        me = psutil.Process()
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            self._seen[process.pid] = times.user + times.system
+
+
+def client_cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime
 
 
 def measured(work: Callable[[], float]) -> Run:
-    """Run ``work`` (which returns seconds of audio, and ends its processes)."""
-    own, children = cpu_seconds()
-    started = time.perf_counter()
-    audio = work()
-    wall = time.perf_counter() - started
-    own_after, children_after = cpu_seconds()
-    return Run(wall, audio, own_after - own, own_after - own + children_after - children)
+    """Run ``work``, which returns seconds of audio."""
+    client = client_cpu()
+    with CpuMeter() as meter:
+        started = time.perf_counter()
+        audio = work()
+        wall = time.perf_counter() - started
+    return Run(wall, audio, client_cpu() - client, meter.seconds)
 
 
 def render_archive(pages: list[Path], folder: Path, voice: str, cluster: str | None) -> float:
@@ -100,14 +139,14 @@ def on_cluster(pages: list[Path], work: Path, voice: str, workers: int) -> Run:
     scheduler's and workers' start included (as the local pool's is), counted once
     they have ended."""
     cpus = {number: str(number % (os.cpu_count() or 1)) for number in range(workers)}
-    own, children = cpu_seconds()
-    with LocalDaskCluster(work / f"dask-{workers}", workers=workers, worker_cpus=cpus) as dask:
+    client = client_cpu()
+    with CpuMeter() as meter, LocalDaskCluster(work / f"dask-{workers}", workers=workers,
+                          worker_cpus=cpus) as dask:
         started = time.perf_counter()
         audio = render_archive(pages, work / f"cluster-{workers}", voice, dask.address)
         wall = time.perf_counter() - started
-        client = cpu_seconds()[0] - own
-    own_after, children_after = cpu_seconds()
-    return Run(wall, audio, client, own_after - own + children_after - children)
+        # read while the processes still run: the meter counts them to their end
+    return Run(wall, audio, client_cpu() - client, meter.seconds)
 
 
 def main() -> None:
