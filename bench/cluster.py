@@ -183,9 +183,11 @@ def report(runs: dict[str, Run]) -> None:
     print(f"2 workers against 1: throughput {wall['cluster-2'] / wall['cluster-1']:.2f}x "
           f"(goal 1.8x); CPU per audio second {cpu['cluster-2'] / cpu['cluster-1']:.2f}x")
     client = runs["cluster-2"].client_cpu / runs["cluster-2"].audio
-    workers_per_client_core = 1 / (client * 2 / cpu["cluster-2"]) if client else float("inf")
+    workers_per_client_core = (cpu["cluster-2"] - client) / client if client else float("inf")
     print(f"one client core keeps about {workers_per_client_core:,.0f} worker cores busy "
           f"({client * 60:.3f} client CPU s per audio minute)")
+    print(f"2 workers on cores of their own, from CPU per audio second: "
+          f"{2 * cpu['cluster-1'] / cpu['cluster-2']:.2f}x the throughput of 1")
     per_core = 1 / cpu["cluster-2"]  # audio seconds per CPU second, on a core of its own
     hours = ARCHIVE_ARTICLES * ARCHIVE_MINUTES * 60 / (per_core * 2) / 3600
     print(f"{ARCHIVE_ARTICLES:,} articles of {ARCHIVE_MINUTES:.0f} minutes at "
