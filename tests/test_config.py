@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from listen.config import UNNAMED_SHOW, channel_for, load_settings, show_title, voice_warning
+from listen.config import (
+    UNNAMED_SHOW,
+    Settings,
+    channel_for,
+    load_settings,
+    show_title,
+    voice_warning,
+)
 from listen.errors import ConfigError
 from listen.models import Article, SiteRule, VoiceProfile
 from listen.sound.voices import load_profile
@@ -249,6 +256,27 @@ def test_a_chosen_english_voice_on_a_german_article_is_warned_about() -> None:
     assert "the default for German is 'espeak-de'" in warning
 
 
+def test_the_warning_names_what_the_default_would_read_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warning and the default agree: an installed German voice is named, else
+    espeak-ng's, with the natural voice to install."""
+    import listen.sound.voices
+
+    monkeypatch.setattr(listen.sound.voices, "piper_installed", lambda: True)
+    settings = load_settings(voice="espeak-en-us", voices_folder=tmp_path)
+    english = load_profile("espeak-en-us")
+    assert voice_warning(settings, english, "de").endswith(
+        "the default for German is 'espeak-de' (for a natural voice, run `listen voices "
+        "install de` (de_DE-thorsten-medium))")
+    (tmp_path / "de_DE-eva_k-x_low.onnx").write_bytes(b"model")
+    (tmp_path / "de_DE-eva_k-x_low.toml").write_text(
+        'engine = "piper"\nvoice = "de_DE-eva_k-x_low.onnx"\nlanguage = "de-DE"\n',
+        encoding="utf-8")
+    assert voice_warning(settings, english, "de").endswith(
+        "the default for German is 'de_DE-eva_k-x_low'")
+
+
 def test_the_warning_names_a_profile_that_fits(tmp_path: Path) -> None:
     (tmp_path / "heidi.toml").write_text('engine = "pyttsx3"\nlanguage = "de-AT"\n',
                                          encoding="utf-8")
@@ -260,8 +288,9 @@ def test_the_warning_names_a_profile_that_fits(tmp_path: Path) -> None:
 def test_no_voice_warning_when_the_voice_fits_or_was_not_chosen() -> None:
     english = load_profile("espeak-en-us")
     assert voice_warning(load_settings(voice="espeak-en-us"), english, "en-GB") == ""
-    assert voice_warning(load_settings(), english, "de") == ""  # the default's own choice
-    assert voice_warning(load_settings(voice="default"), english, "de") == ""
+    # the default's own choice is never called the wrong language
+    assert "speaks" not in voice_warning(load_settings(), english, "de")
+    assert "speaks" not in voice_warning(load_settings(voice="default"), english, "de")
 
 
 @pytest.mark.parametrize(("engine", "voice"), [("piper", "/models/de_DE-thorsten-medium.onnx"),
@@ -273,3 +302,37 @@ def test_a_voice_is_known_by_its_name_even_without_a_language_key(
     settings = load_settings(voice="german")
     assert voice_warning(settings, german, "de") == ""
     assert "speaks German" in voice_warning(settings, german, "fr")
+
+
+# --- [voices]: where Piper voices come from and go -----------------------------------
+
+def test_voices_settings_from_listen_toml_are_relative_to_it(tmp_path: Path) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\ncatalogue = "mirror/piper"\nfolder = "voices"\n',
+                    encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.voices_url == str(tmp_path / "mirror" / "piper")
+    assert settings.voices_folder == tmp_path / "voices"
+    path.write_text('[voices]\ncatalogue = "https://mirror.example/piper/"\n', encoding="utf-8")
+    assert load_settings(path).voices_url == "https://mirror.example/piper/"
+
+
+def test_the_environment_overrides_listen_toml_for_voices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\ncatalogue = "https://a.example/"\n', encoding="utf-8")
+    monkeypatch.setenv("LISTEN_VOICES_URL", "https://b.example/piper/")
+    monkeypatch.setenv("LISTEN_VOICES_FOLDER", str(tmp_path / "v"))
+    settings = load_settings(path)
+    assert (settings.voices_url, settings.voices_folder) == ("https://b.example/piper/",
+                                                             tmp_path / "v")
+    assert (Settings().voices_url, Settings().voices_folder) == ("", None)
+
+
+def test_an_unknown_voices_key_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "listen.toml"
+    path.write_text('[voices]\nurl = "https://a.example/"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown key 'url' in \[voices\]; valid keys: "
+                                          "catalogue, folder"):
+        load_settings(path)

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
+from typer.core import TyperGroup
 
 from listen import __version__
 from listen.config import load_settings
@@ -434,20 +435,157 @@ def _explain(narration: Any) -> None:
     err_console.print(table)
 
 
+class _VoicesGroup(TyperGroup):
+    """``listen voices --available [LANGUAGE]``: a word after ``--available`` is the
+    language to list, not a sub-command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "--available" in args:
+            args = self._language_as_option(args)
+        return super().parse_args(ctx, args)
+
+    def _language_as_option(self, args: list[str]) -> list[str]:
+        taking_value = False
+        for at, arg in enumerate(args):
+            if not taking_value and not arg.startswith("-") and arg not in self.commands:
+                return [*args[:at], "--language", *args[at:]]
+            taking_value = arg in ("--config", "-c", "--language")
+        return args
+
+
+voices_app = typer.Typer(cls=_VoicesGroup, no_args_is_help=False, rich_markup_mode="rich")
+app.add_typer(voices_app, name="voices")
+
+
 @app.command()
 @friendly
-def voices(
+def embed(
+    article: Annotated[str | None, typer.Argument(  # noqa: UP007
+        help="The publisher's article page: a file, an http(s) URL, or -.")] = None,
+    episode: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="The episode: its id (`listen feed list`) or its MP3's path; default: the "
+             "episode rendered from ARTICLE.")] = None,
+    at: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--at", help="CSS selector of the element to put the player before (default: "
+                     "after the headline).")] = None,
+    out: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--out", "-o", help="Write the page to FILE (default: standard output).")] = None,
+    snippet_of: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--snippet", metavar="ID", help="Print the lines to paste into a CMS template for "
+                                        "episode ID (an id or an MP3's path) instead.")] = None,
+    base_url: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Where the output folder is served; the player's files are named under it.")
+                        ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """List voice profiles and every engine voice, and say which espeak-ng is loaded.
+    """Put the player into the publisher's own page, marking every narrated paragraph.
 
-    Example: listen voices
+    Example: listen embed article.html --out article-with-audio.html
     """
+    from listen.embedding import embed_page, snippet
+    from listen.fsutil import write_atomic
+
+    settings = load_settings(config, **{"show.base_url": base_url})
+    if snippet_of is not None:
+        if article is not None:
+            raise SourceError("give ARTICLE or --snippet ID, not both")
+        lines, warnings = snippet(settings, snippet_of)
+        out_console.print(lines, highlight=False, markup=False, end="")
+        _warn(warnings)
+        return
+    if article is None:
+        raise SourceError("no article given: name the publisher's page (a file or URL), "
+                          "or use --snippet ID")
+    page = embed_page(article, settings, episode=episode, at=at, target=out,
+                      stdin=_stdin(article))
+    if out is None:
+        sys.stdout.buffer.write(page.content)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(out, page.content, fix="choose another file with --out")
+    if page.missing:
+        shown = "; ".join(repr(text[:60]) for text in page.missing[:3])
+        _warn([f"{len(page.missing)} narrated paragraph(s) not found on the page, so not "
+               f"highlighted: {shown}"])
+    _warn(page.warnings)
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
+
+
+@voices_app.callback(invoke_without_command=True)
+@friendly
+def voices(
+    ctx: typer.Context,
+    available: Annotated[bool, typer.Option(
+        "--available", help="List Piper's voice catalogue instead, marking what is installed; "
+        "--available de lists one language.")] = False,
+    language: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--language", hidden=True, help="The language --available lists.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="With --available: fetch the catalogue again now.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List voice profiles and every engine voice, and say which espeak-ng is loaded;
+    with --available, Piper's voices for every language, to install and remove.
+
+    Example: listen voices --available de; listen voices install de
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = load_settings(config)
+    if available or language:
+        from listen.voicesview import catalogue_report
+
+        for renderable in catalogue_report(settings, language or "", refresh=refresh):
+            out_console.print(renderable)
+        return
     from listen.doctor import voices_report
 
-    settings = load_settings(config)
     for renderable in voices_report(settings):
         out_console.print(renderable)
+
+
+@voices_app.command("install")
+@friendly
+def voices_install(
+    voice: Annotated[str, typer.Argument(
+        metavar="NAME|LANGUAGE",
+        help="A voice of the catalogue (de_DE-thorsten-medium), a speaker (thorsten), or a "
+             "language (de, pt-BR, German) for its best voice.")],
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch the catalogue again first.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Download a Piper voice, check it, and make it a voice profile.
+
+    Example: listen voices install de
+    """
+    from listen.voicesview import install_with_progress
+
+    for line in install_with_progress(load_settings(config), voice, err_console,
+                                      refresh=refresh):
+        out_console.print(line, highlight=False, markup=False)
+
+
+@voices_app.command("remove")
+@friendly
+def voices_remove(
+    name: Annotated[str, typer.Argument(help="An installed voice (`listen voices` lists them).")],
+    config: ConfigOption = None,
+) -> None:
+    """Delete an installed voice: its model, config, model card and profile.
+
+    Example: listen voices remove de_DE-thorsten-medium
+    """
+    from listen.sound.installed import remove, voices_folder
+
+    folder = voices_folder(load_settings(config).voices_folder)
+    removed = remove(name, folder)
+    out_console.print(f"removed {name} from {folder} ({', '.join(p.name for p in removed)})",
+                      highlight=False, markup=False)
 
 
 @app.command()

@@ -61,6 +61,12 @@ class Settings:
     fetch_images: bool | None = None
     """Fetch the article's lead image for the cover; None: only for a URL source,
     so a render of a local file makes no network request unless asked."""
+    voices_url: str = ""
+    """``[voices] catalogue``: where ``listen voices`` finds Piper's voice catalogue (an
+    address or a folder, for a mirror); "" for Piper's own."""
+    voices_folder: Path | None = None
+    """``[voices] folder``: where ``listen voices install`` puts voices; None: the user
+    data folder."""
 
 
 _RENDER_KEYS = {
@@ -77,7 +83,11 @@ _ENV = {
     "LISTEN_BASE_URL": "show.base_url",
     "LISTEN_CLUSTER": "cluster",
     "LISTEN_OFFLINE": "offline",
+    "LISTEN_VOICES_URL": "voices_url",
+    "LISTEN_VOICES_FOLDER": "voices_folder",
 }
+_VOICES_KEYS = {"catalogue": "voices_url", "folder": "voices_folder"}
+"""``[voices]`` keys and the settings they set."""
 
 
 def find_config(explicit: Path | None) -> Path | None:
@@ -111,10 +121,10 @@ def _from_toml(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     data = parse_toml(text, str(path))
-    unknown = set(data) - {"show", "render", "lexicon", "sites"}
+    unknown = set(data) - {"show", "render", "lexicon", "sites", "voices"}
     if unknown:
-        raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]!r}; "
-                          "valid: [show], [render], [lexicon], [sites.\"example.com\"]")
+        raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]!r}; valid: [show], "
+                          "[render], [voices], [lexicon], [sites.\"example.com\"]")
     base = path.parent
     render = _table(data, "render", path)
     _check_keys(render, _RENDER_KEYS, path, "render")
@@ -122,6 +132,7 @@ def _from_toml(path: Path) -> Settings:
     values["show"] = _show(_table(data, "show", path), path, base)
     values["lexicon"] = {str(k): str(v) for k, v in _table(data, "lexicon", path).items()}
     values["sites"] = _sites(_table(data, "sites", path), path)
+    values.update(_voices(_table(data, "voices", path), path, base))
     values["config_path"] = path
     return _apply(Settings(), values, str(path))
 
@@ -161,6 +172,16 @@ def _sites(table: Mapping[str, Any], path: Path) -> dict[str, SiteRule]:
             skip=tuple(_strings(rule.get("skip", []), path, "skip")),
         )
     return rules
+
+
+def _voices(table: Mapping[str, Any], path: Path, base: Path) -> dict[str, Any]:
+    """``[voices]``: a catalogue folder and the voices folder are relative to the file."""
+    _check_keys(table, set(_VOICES_KEYS), path, "voices")
+    values = {_VOICES_KEYS[key]: str(value).strip() for key, value in table.items()}
+    for key, value in values.items():
+        if value and "://" not in value:
+            values[key] = str(base / Path(value).expanduser())
+    return values
 
 
 def _strings(value: Any, path: Path, key: str) -> list[str]:
@@ -421,9 +442,10 @@ def voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> s
     """A warning when the voice the user chose is for another language than the
     article's, naming the article's language and a voice that fits; "" otherwise.
 
-    The automatic choice (no voice set, or ``default``) always fits."""
+    The automatic choice (no voice set, or ``default``) always fits; when it is
+    espeak-ng, the warning names the natural voice to install."""
     if settings.voice in (None, "", "default"):
-        return ""
+        return _natural_voice_warning(settings, profile, language)
     named = _VOICE_LANGUAGE.match(profile.voice) or _VOICE_LANGUAGE.match(
         Path(profile.voice).name)
     speaks = next(filter(None, named.groups())) if named else _primary(profile.language)
@@ -432,16 +454,40 @@ def voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> s
         return ""
     from listen.sound.voices import list_profiles, load_profile
 
-    fitting = [p.name for p in list_profiles(settings.voices_dir)
+    fitting = [p.name for p in list_profiles(settings.voices_dir, settings.voices_folder)
                if _primary(p.language) == wanted]
     article_language, voice_language = _language_name(language), _language_name(speaks)
-    if fitting:
+    default = load_profile(None, language, settings.voices_dir, settings.voices_folder)
+    if fitting and default.engine != "piper":  # the user's own profile beats espeak-ng
         advice = (f'set voice = "{fitting[0]}" in [render] of listen.toml, or give --voice '
                   f"{fitting[0]}")
     else:
-        default = load_profile(None, language, settings.voices_dir).name
         advice = ("leave voice unset (no --voice, no voice in listen.toml): the default for "
-                  f"{article_language} is {default!r}")
+                  f"{article_language} is {default.name!r}")
+        natural = _natural_voice(settings, default, language)
+        advice += f" (for a natural voice, {natural})" if natural else ""
     return (f"the voice {profile.name!r} speaks {voice_language}, but the article is in "
             f"{article_language} ({language}): it is read with {voice_language} rules "
             f"and sounds; {advice}")
+
+
+def _natural_voice(settings: Settings, profile: VoiceProfile, language: str) -> str:
+    """What to run for a natural voice when the automatic choice is espeak-ng ("" when
+    it is not, or when Piper has none for the language)."""
+    if profile.engine != "pyttsx3" or profile.name == "default":  # a default.toml is chosen
+        return ""
+    from listen.sound.voices import install_suggestion
+
+    return install_suggestion(language, settings.voices_url, settings.voices_folder)
+
+
+def _natural_voice_warning(settings: Settings, profile: VoiceProfile, language: str) -> str:
+    """When the automatic choice fell back to espeak-ng: which voice read the article,
+    and the command that installs a natural one ("" when Piper has none to offer)."""
+    command = _natural_voice(settings, profile, language)
+    if not command:
+        return ""
+    name = _language_name(language or "en")
+    return (f"no natural voice for {name} is installed: the article was read by espeak-ng "
+            f"({profile.name!r}), which listeners find harder to follow; for a natural "
+            f"voice, {command}")

@@ -53,6 +53,8 @@ from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.publish.cover import make_cover, square_cover
 from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.page import PageInfo, render_page
+from listen.publish.player import PlayerFiles, player_data, write_assets
 from listen.publish.recover import episode_record
 from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
@@ -69,7 +71,9 @@ from listen.sound.pool import LocalPool
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
-from listen.speech.script import ScriptOptions, build_script
+from listen.speech.script import ScriptOptions, build_script, spoken_date
+
+PAGE_COVER_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ def prepare_script(
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
-    profile = load_profile(settings.voice, article.language, settings.voices_dir)
+    profile = load_profile(settings.voice, article.language, settings.voices_dir,
+                           settings.voices_folder)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
     options = ScriptOptions(
         max_chars=get_engine(profile.engine).max_chars,
@@ -132,6 +137,7 @@ def render(
     out = settings.out_dir
     episode_id, fingerprint, previous = planned.episode_id, planned.fingerprint, planned.previous
     if not force and planned.status == "unchanged" and previous:
+        write_assets(out)
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     show_image = _check_before_speaking(out, settings)
     source_url = _source_url(source)
@@ -162,6 +168,7 @@ def render(
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
+            sidecars |= _write_page(out, slug, script, program, cover, episode_id)
             cover_url, image_warnings = show_cover_url(
                 out, settings.show.image, settings.show.base_url, show, show_image)
             channel, show_warnings = channel_for(settings, article, cover_url, source_url)
@@ -183,22 +190,25 @@ class _Planned:
     fingerprint: str
     previous: Episode | None
     status: str
-    """``new``, ``changed``, ``audio missing`` or ``unchanged``."""
+    """``new``, ``changed``, ``audio missing``, ``page missing`` or ``unchanged``."""
 
 
 def _plan(source: str, settings: Settings, stdin: BinaryIO | None, page: Page | None
           ) -> _Planned:
     script, profile = prepare_script(source, settings, stdin=stdin, page=page)
-    episode_id = script.article.url or _source_id(source, script.article)
+    episode_id = episode_id_for(source, script.article)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(settings.out_dir, episode_id)
-    if previous is None:
+    mp3 = settings.out_dir / previous.audio_file if previous else None
+    if previous is None or mp3 is None:
         status = "new"
     elif previous.fingerprint != fingerprint:
         status = "changed"
-    elif not (settings.out_dir / previous.audio_file).is_file():
+    elif not mp3.is_file():
         status = "audio missing"
+    elif not mp3.with_suffix(".html").is_file():
+        status = "page missing"  # rendered by a listen without episode pages
     else:
         status = "unchanged"
     return _Planned(script, profile, finisher, episode_id, fingerprint, previous, status)
@@ -207,8 +217,8 @@ def _plan(source: str, settings: Settings, stdin: BinaryIO | None, page: Page | 
 def render_status(source: str, settings: Settings, *, page: Page | None = None
                   ) -> tuple[str, Episode | None]:
     """What ``render`` would do with ``source`` now, without speaking: ``new``,
-    ``changed`` (its script, voice or settings), ``audio missing`` or ``unchanged``;
-    and the episode it has in the catalog."""
+    ``changed`` (its script, voice or settings), ``audio missing``, ``page missing`` or
+    ``unchanged``; and the episode it has in the catalog."""
     planned = _plan(source, settings, None, page)
     return planned.status, planned.previous
 
@@ -264,6 +274,11 @@ def slugify(title: str, max_length: int = 80) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     slug = slug[:max_length].rstrip("-")
     return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
+
+
+def episode_id_for(source: str, article: Article) -> str:
+    """The catalog key of the article read from ``source``."""
+    return article.url or _source_id(source, article)
 
 
 def _source_id(source: str, article: Article) -> str:
@@ -423,6 +438,24 @@ def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[s
     for path, text in files.values():
         write_atomic(path, text.encode("utf-8"))
     return {name: path for name, (path, _text) in files.items()}
+
+
+def _write_page(
+    out: Path, slug: str, script: Script, program: Program, cover: bytes, episode_id: str
+) -> dict[str, Path]:
+    """The episode page, its cover (small: it is shown at 144 px and on lock screens),
+    and the player's shared script and stylesheet."""
+    script_name, style_name = write_assets(out)
+    files = PlayerFiles(f"{slug}.mp3", f"{slug}.jpg", script_name, style_name)
+    data = player_data(script, program, episode_id=episode_id, audio=files.audio,
+                       cover=files.cover)
+    article = script.article
+    date_text = spoken_date(article.date, article.language) if article.date else ""
+    page = render_page(script, program, data, PageInfo(date_text, files))
+    paths = {"page": out / f"{slug}.html", "cover": out / files.cover}
+    write_atomic(paths["cover"], square_cover(cover, PAGE_COVER_SIZE))
+    write_atomic(paths["page"], page.encode("utf-8"))
+    return paths
 
 
 def _episode(

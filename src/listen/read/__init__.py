@@ -8,5 +8,6 @@ article (trafilatura is the floor) and cleans it with lxml and BeautifulSoup:
 ``patterns`` (the words furniture is known by), ``markup`` (element readings),
 ``tables``, ``preformatted``, ``blocks`` (typed blocks in order) and ``metadata``
 (JSON-LD, OpenGraph, meta tags). The language is detected with py3langid.
+``locate`` finds where narrated blocks lie in a page's own markup, for ``listen embed``.
 Nothing here knows about speech, sound or publishing.
 """

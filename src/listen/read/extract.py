@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -152,7 +153,7 @@ def _nonempty(blocks: list[Block]) -> list[Block]:
 def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped]) -> Article:
     return Article(
         title=title,
-        blocks=tuple(blocks),
+        blocks=tuple(replace(b, id=f"b{n}") for n, b in enumerate(blocks, start=1)),
         authors=meta.authors,
         date=meta.date,
         site=meta.site,
