@@ -48,9 +48,9 @@ def settings_for(tmp: Path, name: str, cluster: str | None = None) -> Settings:
 
 
 def published_files(out: Path) -> dict[str, bytes]:
-    """Every file a listener or podcast app sees (the catalog is ours, not theirs)."""
-    return {path.name: path.read_bytes() for path in sorted(out.iterdir())
-            if path.suffix in {".mp3", ".vtt", ".json", ".xml", ".jpg"}}
+    """Every file a listener, a browser or a podcast app sees (the catalog is ours)."""
+    return {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*"))
+            if path.suffix in {".mp3", ".vtt", ".json", ".xml", ".jpg", ".html", ".js", ".css"}}
 
 
 def render_pages(settings: Settings, hooks: RenderHooks | None = None
