@@ -45,7 +45,8 @@ from listen.models import (
 )
 from listen.sound.cache import TakeCache
 from listen.sound.finish import TakeFinisher
-from listen.sound.synth import Finisher, available_cores, synthesize
+from listen.sound.pool import available_cores
+from listen.sound.synth import Finisher, synthesize
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

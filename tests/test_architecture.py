@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines", "embedding"},
+    2: {"pipeline", "config", "engines", "embedding", "batch", "sync"},
     3: {"cli", "__main__", "doctor", "scriptview", "voicesview", "progress"},
 }
 STAGES = LAYERS[1]
@@ -45,6 +45,9 @@ LIBRARY_HOMES = {
     "numpy": {"sound"},
     "mutagen": {"publish"},
     "PIL": {"publish"},
+    "distributed": {"sound.cluster"},
+    "dask": {"sound.cluster"},
+    "elftools": {"sound.engines"},
     "babel": {"config", "sound.languages"},  # language names; a language's usual region
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor", "voicesview"},

@@ -86,3 +86,32 @@ def test_size_is_zero_for_a_new_folder(tmp_path: Path) -> None:
 
 def test_the_default_folder_is_the_user_cache_dir() -> None:
     assert default_cache_dir() == platformdirs.user_cache_path("listen")
+
+
+def test_the_first_take_kept_under_a_key_wins(tmp_path: Path) -> None:
+    """Two renders that made one sentence at once (Piper varies each take) must both
+    go on with the take the cache keeps, or an article's timing would not match the
+    frames it reads back."""
+    cache = TakeCache(tmp_path)
+    other = replace(TAKE, mp3=TAKE.mp3 + b"\xff\xf3" * 100, frames=10)
+    assert cache.put(key(), TAKE) == TAKE
+    assert cache.put(key(), other) == TAKE
+    assert cache.get(key()) == TAKE
+    assert not list(tmp_path.rglob("*.new")), "no staged file is left"
+
+
+def test_takes_put_at_once_from_many_threads_agree(tmp_path: Path) -> None:
+    import concurrent.futures
+
+    cache = TakeCache(tmp_path)
+    takes = [replace(TAKE, mp3=TAKE.mp3 + bytes([n]) * 50, frames=9 + n) for n in range(16)]
+    with concurrent.futures.ThreadPoolExecutor(8) as threads:
+        kept = list(threads.map(lambda take: cache.put(key(), take), takes))
+    assert len(set(kept)) == 1 and cache.get(key()) == kept[0]
+
+
+def test_a_damaged_take_is_replaced(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.path(key()).parent.mkdir(parents=True)
+    cache.path(key()).write_bytes(b"LTAKE1\ntruncated")
+    assert cache.put(key(), TAKE) == TAKE and cache.get(key()) == TAKE

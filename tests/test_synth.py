@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import listen.sound.pool as pool
 import listen.sound.synth as synth
 from listen.errors import EngineError
 from listen.models import (
@@ -153,7 +154,7 @@ def test_a_repeated_sentence_is_spoken_once(finisher: RecordingFinisher,
 def test_the_pool_gives_the_same_takes_in_the_same_order(
     finisher: RecordingFinisher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_STARTUP_SECONDS", 0.0)
     sentences = [f"Carriage {n} is {'very ' * (n % 7)}quiet." for n in range(40)]
     script = script_of(*(paragraph(*sentences[i : i + 4]) for i in range(0, 40, 4)))
     progress: list[int] = []
@@ -176,7 +177,7 @@ def test_few_misses_are_made_in_this_process(finisher: RecordingFinisher,
 def test_espeak_in_a_pool_speaks_every_sentence(
     finisher: RecordingFinisher, cache: TakeCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_STARTUP_SECONDS", 0.0)
     takes = synth.synthesize(SCRIPT, ESPEAK, finish=finisher, cache=cache, jobs=2)
     flat = [take for segment in takes for take in segment]
     assert all(take.speech_samples > 0.3 * 22050 for take in flat)
@@ -196,7 +197,7 @@ def test_a_failing_take_names_its_sentence(finisher: RecordingFinisher,
 def test_a_failing_take_in_the_pool_names_its_sentence(
     finisher: RecordingFinisher, cache: TakeCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_STARTUP_SECONDS", 0.0)
     too_long = "word " * 450
     script = script_of(paragraph("Fine.", too_long.strip(), "Also fine."))
     with pytest.raises(EngineError, match="could not speak the sentence 'word word"):
@@ -206,7 +207,7 @@ def test_a_failing_take_in_the_pool_names_its_sentence(
 def test_a_voice_that_fails_to_load_in_the_workers_is_reported(
     finisher: RecordingFinisher, cache: TakeCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synth, "POOL_STARTUP_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_STARTUP_SECONDS", 0.0)
     nobody = replace(ESPEAK, voice="no-such-voice")
     with pytest.raises(EngineError, match="no-such-voice"):
         synth.synthesize(SCRIPT, nobody, finish=finisher, cache=cache, jobs=2)

@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -82,6 +83,17 @@ VoiceOption = Annotated[
     str | None,  # noqa: UP007
     typer.Option("--voice", "-v", help="Voice profile name (see `listen voices`)."),
 ]
+JobsOption = Annotated[
+    int | None,  # noqa: UP007
+    typer.Option(min=1, help="Synthesis worker processes (default: one per core)."),
+]
+ClusterOption = Annotated[
+    str | None,  # noqa: UP007
+    typer.Option(help="Make the takes on the Dask cluster whose scheduler is at this "
+                      "address (tcp://host:8786); needs pip install 'listen[dask]'."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the MP3 paths.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per article.")]
 
 
 def _version(value: bool) -> None:
@@ -117,14 +129,12 @@ def render(
         help="Segment cache folder (default: the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise everything anew.")
                         ] = False,
-    jobs: Annotated[int | None, typer.Option(  # noqa: UP007
-        min=1, help="Synthesis worker processes (default: one per core).")] = None,
+    jobs: JobsOption = None,
+    cluster: ClusterOption = None,
     force: Annotated[bool, typer.Option(help="Render even when nothing changed.")] = False,
     srt: Annotated[bool, typer.Option("--srt", help="Also write <slug>.srt.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the MP3 paths.")
-                     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")
-                       ] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
     offline: Annotated[bool, typer.Option(
         "--offline", help="Fetch nothing: local files only, and a generated cover.")] = False,
     fetch_images: Annotated[bool | None, typer.Option(  # noqa: UP007
@@ -136,36 +146,165 @@ def render(
 
     Example: listen render examples/night-trains.html --base-url https://cdn.example.com/audio/
     """
-    from listen.pipeline import RenderResult
-    from listen.pipeline import render as render_one
+    from listen.batch import Item
 
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
-                             use_cache=False if no_cache else None, srt=srt or None,
-                             offline=offline or None, fetch_images=fetch_images,
-                             **{"show.base_url": base_url})
+                             cluster=cluster, use_cache=False if no_cache else None,
+                             srt=srt or None, offline=offline or None,
+                             fetch_images=fetch_images, **{"show.base_url": base_url})
     all_sources = _expand_sources(sources or [], from_file)
-    results: list[tuple[str, RenderResult | ListenError]] = []
-    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
-    with progress:
-        for source in all_sources:
-            hooks = progress.article(source)
-            try:
-                result = render_one(source, settings, stdin=_stdin(source), hooks=hooks,
-                                    force=force)
-            except ListenError as exc:
-                hooks.on_stage("failed")
-                if len(all_sources) == 1 and not as_json:
-                    raise
-                results.append((source, exc))
-                _report_failure(source, exc, quiet, as_json)
-                continue
-            hooks.on_stage(result.status)
-            results.append((source, result))
-            _report_result(result, quiet, as_json)
+    results = _render_items([Item(source) for source in all_sources], settings, force=force,
+                            quiet=quiet, as_json=as_json)
     if len(all_sources) > 1 and not quiet and not as_json:
         _summary(results)
     if any(isinstance(r, ListenError) for _s, r in results):
         raise typer.Exit(1)
+
+
+def _render_items(items: list[Any], settings: Any, *, force: bool, quiet: bool,
+                  as_json: bool) -> list[tuple[str, Any]]:
+    """Render with progress, reporting each article as it finishes (batch.render_all).
+
+    A lone article's error is raised, so it prints as the one ``Error:`` line."""
+    from listen.batch import render_all
+
+    def report(source: str, outcome: Any) -> None:
+        if isinstance(outcome, ListenError):
+            if len(items) == 1 and not as_json:
+                raise outcome
+            _report_failure(source, outcome, quiet, as_json)
+        else:
+            _report_result(outcome, quiet, as_json)
+
+    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
+    with progress:
+        stdin = sys.stdin.buffer if any(item.source == "-" for item in items) else None
+        return render_all(items, settings, force=force, hooks_for=progress.article,
+                          on_result=report, stdin=stdin)
+
+
+@app.command()
+@friendly
+def sync(
+    source: Annotated[str, typer.Argument(
+        help="An RSS or Atom feed, a sitemap (index, .xml.gz) or a folder of pages; "
+             "a URL or a path.")],
+    out: OutOption = None,
+    voice: VoiceOption = None,
+    base_url: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Where the output folder is served; enclosure URLs start with it.")] = None,
+    config: ConfigOption = None,
+    jobs: JobsOption = None,
+    cluster: ClusterOption = None,
+    limit: Annotated[int | None, typer.Option(  # noqa: UP007
+        min=1, help="Render at most N articles this run (newest first); the rest wait.")
+                     ] = None,
+    since: Annotated[datetime | None, typer.Option(  # noqa: UP007
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        help="Leave out articles the source dates before this day (YYYY-MM-DD).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run",
+                                          help="List what would be rendered, and why.")
+                       ] = False,
+    prune: Annotated[bool, typer.Option(
+        help="Take out of the feed the episodes whose articles left the source.")] = False,
+    ignore_robots: Annotated[bool, typer.Option(
+        "--ignore-robots", help="Fetch pages robots.txt disallows (your own site only).")
+                             ] = False,
+    wait: Annotated[bool, typer.Option(
+        help="If another sync is running into the same folder, wait for it to end.")
+                    ] = False,
+    force: Annotated[bool, typer.Option(help="Render every listed article again.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Render the new and changed articles of a site's feed, sitemap or folder.
+
+    Example: listen sync https://example.com/feed.xml --base-url https://cdn.example.com/audio/
+    """
+    from listen.sync import SyncOptions
+    from listen.sync import sync as run_sync
+
+    settings = load_settings(config, out_dir=out, voice=voice, jobs=jobs, cluster=cluster,
+                             **{"show.base_url": base_url})
+    options = SyncOptions(limit=limit, since=_aware(since), dry_run=dry_run, prune=prune,
+                          ignore_robots=ignore_robots, wait=wait, force=force)
+    progress = RenderProgress(err_console, enabled=not quiet and not as_json)
+
+    def report(item_source: str, outcome: Any) -> None:
+        if isinstance(outcome, ListenError):
+            _report_failure(item_source, outcome, quiet, as_json)
+        else:
+            _report_result(outcome, quiet, as_json)
+
+    with progress:
+        result = run_sync(source, settings, options, hooks_for=progress.article,
+                          on_result=report)
+    _sync_summary(result, quiet=quiet, as_json=as_json)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=timezone.utc) if moment and moment.tzinfo is None else moment
+
+
+def _sync_summary(result: Any, *, quiet: bool, as_json: bool) -> None:
+    for decision in result.decisions:
+        if decision.error is not None:
+            _report_failure(decision.url, decision.error, quiet, as_json)
+        elif as_json and not decision.render:
+            out_console.print_json(json.dumps({"source": decision.url, "status": "skipped",
+                                               "reason": decision.reason}), indent=None)
+        elif as_json and result.outcomes == [] and decision.render:
+            out_console.print_json(json.dumps({"source": decision.url, "status":
+                                               "would render", "reason": decision.reason}),
+                                   indent=None)
+    if quiet or as_json:
+        return
+    dry = not result.outcomes and any(d.render for d in result.decisions)
+    table = Table(title=f"listen sync{' (dry run)' if dry else ''}: {escape(result.source)}")
+    for column in ("article", "result", "why"):
+        table.add_column(column, overflow="fold")
+    outcomes = dict(result.outcomes)
+    for decision in result.decisions:
+        table.add_row(escape(decision.url), *_sync_row(decision, outcomes.get(decision.url)))
+    for url in result.pruned:
+        table.add_row(escape(url), "removed", "left the source (--prune)")
+    if result.decisions or result.pruned:
+        err_console.print(table)
+    err_console.print(_sync_line(result), highlight=False)
+
+
+def _sync_row(decision: Any, outcome: Any) -> tuple[str, str]:
+    if decision.error is not None:
+        return "[red]failed[/]", escape(str(decision.error))
+    if isinstance(outcome, ListenError):
+        return "[red]failed[/]", escape(str(outcome))
+    if outcome is not None:
+        return "[green]rendered[/]", escape(decision.reason)
+    if decision.render:
+        return "would render", escape(decision.reason)
+    return "skipped", escape(decision.reason)
+
+
+def _sync_line(result: Any) -> str:
+    counts = result.counts
+    rendered = sum(1 for _s, o in result.outcomes if not isinstance(o, ListenError))
+    failed = sum(1 for d in result.decisions if d.error) + sum(
+        1 for _s, o in result.outcomes if isinstance(o, ListenError))
+    unchanged = sum(1 for d in result.decisions if d.reason == "unchanged")
+    would = sum(1 for d in result.decisions if d.render) if not result.outcomes else 0
+    parts = [f"{len(result.decisions)} articles in the {result.kind}",
+             f"{rendered} rendered" if not would else f"{would} would be rendered",
+             f"{unchanged} unchanged", f"{failed} failed"]
+    if result.departed:
+        parts.append(f"{len(result.departed)} left the source"
+                     + ("" if result.pruned else " (kept; --prune removes them)"))
+    line = "; ".join(parts)
+    requests = (f"{counts.requests} requests, {counts.conditional} conditional, "
+                f"{counts.not_modified} answered 304 Not Modified")
+    nothing = " Nothing new: nothing was spoken." if not rendered and not would else ""
+    return f"sync: {line}. {requests}; {result.seconds:.1f} s.{nothing}"
 
 
 def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
@@ -551,16 +690,23 @@ def voices_remove(
 def doctor(
     out: OutOption = None,
     config: ConfigOption = None,
+    voice: VoiceOption = None,
+    cluster: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Also check the workers of this Dask scheduler: the same listen, "
+             "distributed, engines and voices as here.")] = None,
 ) -> None:
     """Check engines, voices, the espeak-ng library, the cache and the output folder.
 
-    Example: listen doctor
+    Example: listen doctor --cluster tcp://scheduler:8786
     """
-    from listen.doctor import doctor_report
+    from listen.doctor import cluster_report, doctor_report
 
-    settings = load_settings(config, out_dir=out)
+    settings = load_settings(config, out_dir=out, voice=voice, cluster=cluster)
     for renderable in doctor_report(settings):
         out_console.print(renderable)
+    if settings.cluster:
+        for renderable in cluster_report(settings, settings.cluster):
+            out_console.print(renderable)
 
 
 @feed_app.command("list")
@@ -643,6 +789,34 @@ def feed_rebuild(out: OutOption = None, config: ConfigOption = None) -> None:
 
     settings = load_settings(config, out_dir=out)
     out_console.print(str(rebuild_feed(settings)))
+
+
+@feed_app.command("recover")
+@friendly
+def feed_recover(out: OutOption = None, config: ConfigOption = None) -> None:
+    """Rebuild a damaged catalog from its last good copy, feed.xml and the MP3s.
+
+    Every episode keeps its guid and date, so podcast apps see nothing new.
+
+    Example: listen feed recover --out output
+    """
+    from listen.publish.folder import recover_catalog
+
+    settings = load_settings(config, out_dir=out)
+    report = recover_catalog(settings.out_dir)
+    catalog = settings.out_dir / "catalog.sqlite"
+    if report.healthy:
+        out_console.print(f"{catalog} is fine ({len(report.episodes)} episodes): "
+                          "nothing to recover", highlight=False)
+        return
+    sources = ", ".join(f"{count} from the {source}" for source, count in
+                        sorted(report.sources.items()))
+    out_console.print(f"recovered {len(report.episodes)} episodes into {catalog}"
+                      + (f" ({sources})" if sources else ""), highlight=False)
+    if report.moved_to:
+        out_console.print(f"the damaged catalog is kept as {report.moved_to}", highlight=False)
+    for problem in report.problems:
+        err_console.print(f"[yellow]Warning:[/] {escape(problem)}", highlight=False)
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ class Settings:
     use_cache: bool = True
     jobs: int | None = None
     """Worker processes for synthesis; None: one per core."""
+    cluster: str | None = None
+    """A Dask scheduler's address (``tcp://host:8786``): takes are made on its workers."""
     show: Channel = field(default_factory=Channel)
     """``[show]``: the podcast the feed describes; empty values come from the article."""
     intro: bool = True
@@ -73,6 +75,7 @@ class Settings:
 _RENDER_KEYS = {
     "voice", "voices_dir", "intro", "outro", "outro_text", "keep_captions",
     "intro_audio", "outro_audio", "bitrate", "srt", "out_dir", "cache_dir", "jobs",
+    "cluster",
     "offline", "fetch_images",
 }  # fmt: skip
 _ENV = {
@@ -81,6 +84,7 @@ _ENV = {
     "LISTEN_CACHE": "cache_dir",
     "LISTEN_JOBS": "jobs",
     "LISTEN_BASE_URL": "show.base_url",
+    "LISTEN_CLUSTER": "cluster",
     "LISTEN_OFFLINE": "offline",
     "LISTEN_VOICES_URL": "voices_url",
     "LISTEN_VOICES_FOLDER": "voices_folder",

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from listen.config import Settings
-from listen.errors import ListenError
+from listen.errors import EngineError, ListenError
 from listen.sound.engines import engine_names, get_engine
 from listen.sound.voices import list_profiles, list_voices
 
@@ -101,3 +101,38 @@ def _output_state(out: Path) -> str:
     except ListenError as exc:
         return f"{escape(str(out))}: [red]{escape(str(exc))}[/]"
     return f"{escape(str(out))}: {FEED_NAME} with {count} episode(s)"
+
+
+def cluster_report(settings: Settings, address: str) -> Iterator[RenderableType]:
+    """``listen doctor --cluster``: every worker compared with this client in what
+    must match (listen, distributed, each engine and its voice data, the voice)."""
+    from listen.sound.cluster import DaskCluster, differences, worker_facts
+    from listen.sound.voices import load_profile
+
+    profile = load_profile(settings.voice, "en", settings.voices_dir)
+    here = worker_facts(profile)
+    cluster = DaskCluster(address)
+    try:
+        workers = cluster.workers()
+        facts = cluster.run_on_workers(worker_facts, profile)
+    finally:
+        cluster.close()
+    table = Table(title=f"Dask cluster at {escape(address)}: {len(facts)} worker(s)")
+    for column in ("worker", "threads", "listen", "voice " + escape(profile.name), "differs"):
+        table.add_column(column, overflow="fold")
+    mismatched = 0
+    for worker, fact in sorted(facts.items()):
+        found = differences(here, fact)
+        mismatched += bool(found)
+        table.add_row(escape(worker), str(workers.get(worker, {}).get("nthreads", "?")),
+                      escape(fact["listen"]), escape(fact["voice"]),
+                      "[red]" + escape("; ".join(found)) + "[/]" if found else "[green]no[/]")
+    yield table
+    if not facts:
+        raise EngineError(f"the Dask scheduler at {address} has no workers: start some "
+                          f"(dask worker {address})")
+    if mismatched:
+        raise EngineError(f"{mismatched} of {len(facts)} workers differ from this client: "
+                          "install the same listen, engines and voices on every worker")
+    yield Text(f"every worker matches this client (listen {here['listen']}, "
+               f"{', '.join(sorted(here['engines']))})")

@@ -376,6 +376,8 @@ class EpisodeTags:
     cover: bytes = b""
     cover_mime: str = "image/jpeg"
     generator: str = "listen"
+    catalog: str = ""
+    """The episode's catalog row as JSON (TXXX ``listen:episode``), for ``feed recover``."""
 
 
 def _ignore_stage(_stage: str) -> None:

@@ -42,6 +42,7 @@ from listen.models import (
     EncodedTake,
     Episode,
     EpisodeTags,
+    Page,
     Program,
     RenderHooks,
     Script,
@@ -54,6 +55,7 @@ from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
 from listen.publish.page import PageInfo, render_page
 from listen.publish.player import PlayerFiles, player_data, write_assets
+from listen.publish.recover import episode_record
 from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
@@ -62,8 +64,10 @@ from listen.read.load import fetch_bytes, load_page
 from listen.sound.cache import TakeCache, default_cache_dir
 from listen.sound.encode import write_mp3
 from listen.sound.engines import get_engine
+from listen.sound.executor import Executor
 from listen.sound.finish import TakeFinisher
 from listen.sound.master import assemble
+from listen.sound.pool import LocalPool
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
@@ -86,13 +90,13 @@ class RenderResult:
 
 
 def prepare_script(
-    source: str, settings: Settings, *, stdin: BinaryIO | None = None
+    source: str, settings: Settings, *, stdin: BinaryIO | None = None, page: Page | None = None
 ) -> tuple[Script, VoiceProfile]:
-    """Stages 1–3: what will be said, and by which voice."""
-    if settings.offline and _source_url(source):
+    """Stages 1–3: what will be said, and by which voice (``page``: already loaded)."""
+    if page is None and settings.offline and _source_url(source):
         raise SourceError(f"{source} is a web address, and offline listen fetches nothing: "
                           "save the page and give its path, or leave out --offline")
-    page = load_page(source, stdin=stdin)  # 1.
+    page = page or load_page(source, stdin=stdin)  # 1.
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
@@ -117,41 +121,50 @@ def render(
     stdin: BinaryIO | None = None,
     hooks: RenderHooks | None = None,
     force: bool = False,
+    executor: Executor | None = None,
+    page: Page | None = None,
 ) -> RenderResult:
-    """Render one source into ``settings.out_dir``; skip it when nothing changed."""
+    """Render one source into ``settings.out_dir``; skip it when nothing changed.
+
+    ``executor`` makes the takes (one shared by a batch of renders); without one, a
+    local pool, or the cluster ``settings.cluster`` names, serves this render alone.
+    ``page`` is the source already loaded (``listen sync`` fetches its own).
+    """
     hooks = hooks or RenderHooks()
     hooks.on_stage("reading")
-    script, profile = prepare_script(source, settings, stdin=stdin)
+    planned = _plan(source, settings, stdin, page)
+    script, profile, finisher = planned.script, planned.profile, planned.finisher
     article = script.article
     out = settings.out_dir
-    episode_id = episode_id_for(source, article)
-    finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
-    fingerprint = _fingerprint(script, profile, finisher, settings)
-    previous = _previous(out, episode_id)
-    if not force and previous and _unchanged(out, previous, fingerprint):
+    episode_id, fingerprint, previous = planned.episode_id, planned.fingerprint, planned.previous
+    if not force and planned.status == "unchanged" and previous:
         write_assets(out)
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     show_image = _check_before_speaking(out, settings)
     source_url = _source_url(source)
     show = show_title(settings, article, source_url)
 
-    with _take_store(settings) as store:
+    with _take_store(settings) as store, _executor(settings, executor) as makers:
         hooks.on_stage("speaking")
         takes = synthesize(  # 4.
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
-            on_progress=hooks.on_takes,
+            on_progress=hooks.on_takes, executor=makers,
         )
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
         cover, cover_warning = _episode_cover(article, _fetch_images(source, settings))
-        tag = render_id3(_episode_tags(script, profile, cover, show), program)  # 6.
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
         # renders of articles with the same title cannot pick the same file name.
         with folder_lock(out):
             slug = _unique_slug(out, slugify(article.title), episode_id)
             mp3_path = out / f"{slug}.mp3"
+            episode = _episode(article, episode_id, slug, program, fingerprint, previous)
+            dated = article.date is not None
+            # The MP3 carries its own catalog row, so `listen feed recover` can rebuild it.
+            record = episode_record(episode, dated=dated)
+            tag = render_id3(_episode_tags(script, profile, cover, show, record), program)  # 6.
             with atomic_writer(mp3_path) as handle:  # 7.
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
@@ -160,12 +173,55 @@ def render(
             cover_url, image_warnings = show_cover_url(
                 out, settings.show.image, settings.show.base_url, show, show_image)
             channel, show_warnings = channel_for(settings, article, cover_url, source_url)
-            episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
-            episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
+            episode = publish(out, channel, episode, dated=dated)  # 9.
     warnings = [voice_warning(settings, profile, article.language), *show_warnings,
                 *image_warnings, cover_warning]
     return RenderResult(source, "rendered", mp3_path, episode, tuple(w for w in warnings if w),
                         (mp3_path, *sidecars.values()))
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """Stages 1–3 done, and how the result compares with the last render."""
+
+    script: Script
+    profile: VoiceProfile
+    finisher: TakeFinisher
+    episode_id: str
+    fingerprint: str
+    previous: Episode | None
+    status: str
+    """``new``, ``changed``, ``audio missing``, ``page missing`` or ``unchanged``."""
+
+
+def _plan(source: str, settings: Settings, stdin: BinaryIO | None, page: Page | None
+          ) -> _Planned:
+    script, profile = prepare_script(source, settings, stdin=stdin, page=page)
+    episode_id = episode_id_for(source, script.article)
+    finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
+    fingerprint = _fingerprint(script, profile, finisher, settings)
+    previous = _previous(settings.out_dir, episode_id)
+    mp3 = settings.out_dir / previous.audio_file if previous else None
+    if previous is None or mp3 is None:
+        status = "new"
+    elif previous.fingerprint != fingerprint:
+        status = "changed"
+    elif not mp3.is_file():
+        status = "audio missing"
+    elif not mp3.with_suffix(".html").is_file():
+        status = "page missing"  # rendered by a listen without episode pages
+    else:
+        status = "unchanged"
+    return _Planned(script, profile, finisher, episode_id, fingerprint, previous, status)
+
+
+def render_status(source: str, settings: Settings, *, page: Page | None = None
+                  ) -> tuple[str, Episode | None]:
+    """What ``render`` would do with ``source`` now, without speaking: ``new``,
+    ``changed`` (its script, voice or settings), ``audio missing``, ``page missing`` or
+    ``unchanged``; and the episode it has in the catalog."""
+    planned = _plan(source, settings, None, page)
+    return planned.status, planned.previous
 
 
 def _source_url(source: str) -> str | None:
@@ -192,14 +248,6 @@ def _file_stamp(path: Path | None) -> str:
     except OSError:
         return str(path)
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
-    """The same script, voice and settings as the last render, whose MP3 and episode
-    page are still there (a render by a listen without pages writes the page)."""
-    mp3 = out / previous.audio_file
-    return previous.fingerprint == fingerprint and mp3.is_file() and \
-        mp3.with_suffix(".html").is_file()
 
 
 def _check_before_speaking(out: Path, settings: Settings) -> LocalImage | None:
@@ -292,6 +340,26 @@ def _take_store(settings: Settings) -> Iterator[TakeCache]:
         yield TakeCache(Path(folder))
 
 
+def open_executor(settings: Settings) -> Executor:
+    """Where takes are made: the Dask cluster ``settings.cluster`` names, else a local
+    pool of ``settings.jobs`` workers (Dask is imported only for a cluster)."""
+    if settings.cluster:
+        from listen.sound.cluster import DaskCluster
+
+        return DaskCluster(settings.cluster)
+    return LocalPool(settings.jobs)
+
+
+@contextlib.contextmanager
+def _executor(settings: Settings, shared: Executor | None) -> Iterator[Executor]:
+    """The batch's executor, or one for this render alone."""
+    if shared is not None:
+        yield shared
+        return
+    with open_executor(settings) as own:
+        yield own
+
+
 def _frames(
     store: TakeCache,
     takes: Sequence[Sequence[TakeRef]],
@@ -334,7 +402,7 @@ def _episode_cover(article: Article, fetch: bool) -> tuple[bytes, str]:
 
 
 def _episode_tags(
-    script: Script, profile: VoiceProfile, cover: bytes, show: str
+    script: Script, profile: VoiceProfile, cover: bytes, show: str, record: str
 ) -> EpisodeTags:
     article = script.article
     transcript = "\n\n".join(seg.text for seg in script.segments)
@@ -350,6 +418,7 @@ def _episode_tags(
         voice=profile.name,
         cover=cover,
         generator=f"listen {__version__}",
+        catalog=record,
     )
 
 
@@ -393,25 +462,29 @@ def _write_page(
 def _episode(
     article: Article,
     episode_id: str,
-    mp3: Path,
+    slug: str,
     program: Program,
-    sidecars: dict[str, Path],
     fingerprint: str,
+    previous: Episode | None,
 ) -> Episode:
+    """The catalog row this render will publish (its length is read from disk then).
+
+    Its date is the article's own, else the first render's, as the catalog keeps it."""
+    first_render = previous.pub_date if previous else None
     return Episode(
         id=episode_id,
-        guid=guid_for(episode_id),
+        guid=previous.guid if previous else guid_for(episode_id),
         title=article.title,
         link=article.url or "",
         description=article.description or "",
-        pub_date=article.date or datetime.now(timezone.utc).replace(microsecond=0),
-        audio_file=mp3.name,
-        length=mp3.stat().st_size,
+        pub_date=article.date or first_render or datetime.now(timezone.utc).replace(microsecond=0),
+        audio_file=f"{slug}.mp3",
+        length=0,
         duration=program.duration,
         author=article.byline,
         image=article.image or "",
-        transcript_file=sidecars["vtt"].name,
-        chapters_file=sidecars["chapters"].name,
+        transcript_file=f"{slug}.vtt",
+        chapters_file=f"{slug}.chapters.json",
         language=article.language,
         fingerprint=fingerprint,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,9 @@ from listen.errors import FeedError
 from listen.models import Channel, Episode
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 1
+BACKUP_NAME = CATALOG_NAME + ".bak"
+"""The last good copy of the catalog, kept beside it on every change (``keep_backup``)."""
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -54,6 +57,19 @@ CREATE INDEX IF NOT EXISTS episodes_newest ON episodes (pub_order DESC, id);
 CREATE TABLE IF NOT EXISTS channel (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     data TEXT NOT NULL              -- JSON of the Channel the feed was last rendered with
+);
+CREATE TABLE IF NOT EXISTS fetched (  -- listen sync: what each URL's server said last time
+    url TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    body TEXT NOT NULL,             -- SHA-256 of the body kept in the cache
+    checked TEXT NOT NULL           -- when (ISO 8601)
+);
+CREATE TABLE IF NOT EXISTS synced (   -- listen sync: which episode each listed URL became
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    episode_id TEXT NOT NULL,
+    PRIMARY KEY (source, url)
 );
 """
 _FIELDS = tuple(field.name for field in dataclasses.fields(Episode))
@@ -83,11 +99,13 @@ class _Kept(NamedTuple):
 class Catalog:
     """The episodes of one output folder; use as a context manager, or call ``close``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open (or create) the catalog at ``path``; ``read_only`` opens an existing
+        one, such as the backup copy, without changing anything in it."""
         self.path = path
-        self._db = _connect(path)
+        self._db = _connect(path, read_only)
         try:
-            _prepare(self._db, path)
+            _prepare(self._db, path, read_only)
         except BaseException:
             self._db.close()
             raise
@@ -167,6 +185,85 @@ class Catalog:
             ).fetchall()
         return [_episode_from(row) for row in rows]
 
+    def keep_backup(self) -> Path:
+        """Copy the catalog, as committed, to ``BACKUP_NAME`` beside it; return the copy.
+
+        The copy is made with SQLite's backup API into a temporary file, checked, and
+        renamed over the previous copy, so the previous good copy stays until a new
+        good one replaces it. ``listen feed recover`` starts from it.
+        """
+        backup = self.path.with_name(BACKUP_NAME)
+        temp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
+        try:
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                with self._guard():
+                    self._db.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise FeedError(f"the copy of {self.path} failed its check: kept the "
+                                    f"previous {backup.name}")
+            finally:
+                copy.close()
+            _fsync(temp)
+            os.replace(temp, backup)
+        except (OSError, sqlite3.Error) as exc:
+            raise FeedError(f"cannot keep a copy of the catalog in {backup}: {exc}") from exc
+        finally:
+            temp.unlink(missing_ok=True)
+        return backup
+
+    def rows(self) -> list[tuple[Episode, bool]]:
+        """Every episode with its ``dated`` flag, newest first (for recovery)."""
+        with self._guard():
+            rows = self._db.execute(
+                f"SELECT {', '.join(_FIELDS)}, dated FROM episodes ORDER BY pub_order DESC, id"
+            ).fetchall()
+        return [(_episode_from(row[:-1], row.keys()[:-1]), bool(row[-1])) for row in rows]
+
+    def fetched(self, url: str) -> tuple[str, str, str, str] | None:
+        """``(etag, last_modified, body digest, checked)`` remembered for ``url``."""
+        with self._guard():
+            row = self._db.execute("SELECT etag, last_modified, body, checked FROM fetched "
+                                   "WHERE url = ?", (url,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+    def remember_fetch(self, url: str, *fields: str) -> None:
+        """Remember ``(etag, last_modified, body digest, checked)`` for ``url``."""
+        with self.transaction(), self._guard():
+            self._db.execute("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+                             (url, *fields))
+
+    def synced(self, source: str) -> dict[str, str]:
+        """URL → episode id of every article ``listen sync SOURCE`` has rendered."""
+        with self._guard():
+            rows = self._db.execute("SELECT url, episode_id FROM synced WHERE source = ?",
+                                    (source,)).fetchall()
+        return {str(url): str(episode) for url, episode in rows}
+
+    def record_synced(self, source: str, url: str, episode_id: str | None) -> None:
+        """Remember which episode ``url`` of ``source`` became (None: forget it)."""
+        with self.transaction(), self._guard():
+            if episode_id is None:
+                self._db.execute("DELETE FROM synced WHERE source = ? AND url = ?", (source, url))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)",
+                                 (source, url, episode_id))
+
+    def sync_state(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """Every ``fetched`` and ``synced`` row, to carry over into a rebuilt catalog."""
+        with self._guard():
+            fetched = [tuple(row) for row in self._db.execute("SELECT * FROM fetched")]
+            synced = [tuple(row) for row in self._db.execute("SELECT * FROM synced")]
+        return fetched, synced
+
+    def restore_sync_state(self, fetched: list[tuple[str, ...]],
+                           synced: list[tuple[str, ...]]) -> None:
+        with self.transaction(), self._guard():
+            self._db.executemany("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+                                 fetched)
+            self._db.executemany("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)", synced)
+
     def save_channel(self, channel: Channel) -> None:
         """Remember the channel the feed is rendered with, for changes that name none."""
         data = json.dumps(dataclasses.asdict(channel), sort_keys=True)
@@ -196,8 +293,10 @@ class Catalog:
             raise _feed_error(exc, self.path) from exc
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     try:
+        if read_only:
+            return _read_only(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit: Catalog.transaction begins and commits explicitly.
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -207,8 +306,24 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _prepare(db: sqlite3.Connection, path: Path) -> None:
+def _read_only(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise FeedError(f"no catalog at {path}")
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _prepare(db: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
     """Set WAL mode and durability, check the file, create the schema if new."""
+    if read_only:
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise _feed_error(exc, path) from exc
+        if version != SCHEMA_VERSION:
+            raise FeedError(f"{path} is not a catalog of this listen (schema {version})")
+        return
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA journal_mode = WAL")
@@ -239,11 +354,19 @@ def _feed_error(exc: sqlite3.Error, path: Path) -> FeedError:
     # "file is not a database", "database disk image is malformed".
     if type(exc) is sqlite3.DatabaseError or "malformed" in message:
         return FeedError(
-            f"the catalog {path} is damaged ({message}). `listen feed rebuild` cannot"
-            " fix it, since the feed is made from it: move it away (e.g. rename it to"
-            f" {path.name}.bad) and render the articles again to start a new one"
+            f"the catalog {path} is damaged ({message}): run `listen feed recover"
+            f" --out {path.parent}`, which rebuilds it from its last good copy, feed.xml"
+            " and the MP3s, with the same guids and dates"
         )
     return FeedError(f"cannot use the catalog {path}: {message}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_aware(moment: datetime) -> None:
@@ -267,7 +390,8 @@ def _row_for(episode: Episode, kept: _Kept | None, dated: bool) -> dict[str, Any
     return row
 
 
-def _episode_from(row: sqlite3.Row) -> Episode:
-    values = dict(zip(row.keys(), row, strict=True))
+def _episode_from(row: sqlite3.Row | tuple[Any, ...], keys: list[str] | None = None) -> Episode:
+    names = keys if keys is not None else row.keys()  # type: ignore[union-attr]
+    values = dict(zip(names, row, strict=True))
     values["pub_date"] = datetime.fromisoformat(values["pub_date"])
     return Episode(**values)

@@ -12,9 +12,11 @@ import email.utils
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -266,3 +268,78 @@ def _child(parent: Any, namespace: str | None, tag: str, **attributes: str) -> A
 
 def _clean(value: str) -> str:
     return _NOT_XML.sub("", value)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What ``feed.xml`` says of one episode, read back (for ``listen feed recover``)."""
+
+    guid: str
+    title: str
+    link: str
+    summary: str
+    """The description without the "Read the article" line added to it."""
+    pub_date: datetime | None
+    audio_file: str
+    """The enclosure's file name in the output folder."""
+    author: str
+    image: str
+    language: str
+
+
+def read_feed(path: Path) -> tuple[Channel | None, list[FeedItem]]:
+    """The channel and items of a feed this module wrote; (None, []) if it is unreadable."""
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None, []
+    channel = root.find("channel")
+    if channel is None:
+        return None, []
+    items = [_read_item(item) for item in channel.iterfind("item")]
+    enclosures = [str(e.get("url", "")) for e in channel.iterfind("item/enclosure")]
+    enclosures = [url for url in enclosures if "/" in url]
+    return _read_channel(channel, enclosures), [item for item in items if item.audio_file]
+
+
+def _read_channel(feed: Any, enclosures: list[str]) -> Channel:
+    def text(path: str) -> str:
+        return str(feed.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+
+    category = feed.find("itunes:category", NAMESPACES)
+    sub = category.find("itunes:category", NAMESPACES) if category is not None else None
+    image = feed.find("itunes:image", NAMESPACES)
+    return Channel(
+        title=text("title"), link=text("link"), description=text("description"),
+        language=text("language"), author=text("itunes:author"),
+        owner_name=text("itunes:owner/itunes:name"), owner_email=text("itunes:owner/itunes:email"),
+        category=category.get("text", "News") if category is not None else "News",
+        subcategory=sub.get("text", "") if sub is not None else "",
+        explicit=text("itunes:explicit") == "true",
+        image=image.get("href", "") if image is not None else "",
+        base_url=enclosures[0].rsplit("/", 1)[0] + "/" if enclosures else "",
+    )
+
+
+def _read_item(item: Any) -> FeedItem:
+    def text(path: str) -> str:
+        return str(item.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+
+    link = text("link")
+    summary = text("description")
+    if link and summary.endswith(f"\n\nRead the article: {link}"):
+        summary = summary[: -len(f"\n\nRead the article: {link}")]
+    enclosure = item.find("enclosure")
+    url = enclosure.get("url", "") if enclosure is not None else ""
+    transcript = item.find("podcast:transcript", NAMESPACES)
+    image = item.find("itunes:image", NAMESPACES)
+    try:
+        pub_date: datetime | None = email.utils.parsedate_to_datetime(text("pubDate"))
+    except (TypeError, ValueError):
+        pub_date = None
+    return FeedItem(
+        guid=text("guid"), title=text("title"), link=link, summary=summary, pub_date=pub_date,
+        audio_file=unquote(url.rsplit("/", 1)[-1]), author=text("itunes:author"),
+        image=image.get("href", "") if image is not None else "",
+        language=transcript.get("language", "") if transcript is not None else "",
+    )

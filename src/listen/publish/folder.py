@@ -12,7 +12,7 @@ files are already in place (the pipeline writes them first), and the next publis
 renders the feed from the catalog again. A killed writer may leave temporary
 files (``.<name>.*.tmp``) behind; the next publish sweeps those older than a minute.
 
-The lock is re-entrant within a process: the pipeline holds it while it names and
+The lock is re-entrant within a thread: the pipeline holds it while it names and
 writes an episode's files, then publishes them, so two renders of articles with
 the same title cannot pick the same file name.
 """
@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,13 +33,23 @@ from listen.fsutil import write_atomic
 from listen.models import Channel, Episode
 from listen.publish.catalog import CATALOG_NAME, Catalog
 from listen.publish.feed import FEED_NAME, check_category, render_feed
+from listen.publish.recover import Recovery, recover
 
 LOCK_NAME = ".listen.lock"
 """The lock file, on Windows only; elsewhere the folder itself is locked."""
+RUN_LOCK_NAME = ".listen-sync.lock"
+"""Held for the whole of a ``listen sync`` run (``run_lock``)."""
 STALE_TEMP_SECONDS = 60.0
 
-_held: dict[Path, int] = {}
-"""Locks this process holds, by folder, with how many times each is entered."""
+class _Held(threading.local):
+    """Locks this thread holds, by folder, with how many times each is entered. Per
+    thread: another thread of a batch render takes the lock itself, and waits."""
+
+    def __init__(self) -> None:
+        self.count: dict[Path, int] = {}
+
+
+_held = _Held()
 
 
 def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = False) -> Episode:
@@ -54,9 +65,11 @@ def publish(out_dir: Path, channel: Channel, episode: Episode, *, dated: bool = 
         # Under the lock: if two renders of one article raced, this is the file that won.
         episode = _with_file_length(out_dir, episode)
         sweep_stale_temp_files(out_dir)
-        with Catalog.in_folder(out_dir) as catalog, catalog.transaction():
-            stored = catalog.upsert(episode, dated=dated)
-            _write_feed(out_dir, channel, catalog)
+        with Catalog.in_folder(out_dir) as catalog:
+            with catalog.transaction():
+                stored = catalog.upsert(episode, dated=dated)
+                _write_feed(out_dir, channel, catalog)
+            catalog.keep_backup()
     return stored
 
 
@@ -65,20 +78,40 @@ def unpublish(out_dir: Path, id: str) -> bool:
 
     The feed is rendered with the channel it was last rendered with, kept in the catalog.
     """
-    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
-        if not catalog.remove(id):
-            return False
-        if channel := catalog.saved_channel():
-            _write_feed(out_dir, channel, catalog)
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog:
+        with catalog.transaction():
+            if not catalog.remove(id):
+                return False
+            if channel := catalog.saved_channel():
+                _write_feed(out_dir, channel, catalog)
+        catalog.keep_backup()
     return True
 
 
 def rebuild(out_dir: Path, channel: Channel) -> Path:
     """Render ``feed.xml`` again from the catalog, e.g. after changing listen.toml."""
     check_category(channel.category, channel.subcategory)
-    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog, catalog.transaction():
-        _write_feed(out_dir, channel, catalog)
+    with folder_lock(out_dir), _existing_catalog(out_dir) as catalog:
+        with catalog.transaction():
+            _write_feed(out_dir, channel, catalog)
+        catalog.keep_backup()
     return out_dir / FEED_NAME
+
+
+def keep_catalog_backup(out_dir: Path) -> None:
+    """Refresh the catalog's good copy (after ``listen sync`` remembered its listing)."""
+    if (out_dir / CATALOG_NAME).is_file():
+        with folder_lock(out_dir), Catalog.in_folder(out_dir) as catalog:
+            catalog.keep_backup()
+
+
+def recover_catalog(out_dir: Path) -> Recovery:
+    """Rebuild a damaged catalog from what is on disk (``listen.publish.recover``)."""
+    if not out_dir.is_dir():
+        raise FeedError(f"no folder {out_dir}: point --out at the folder you render into")
+    with folder_lock(out_dir):
+        sweep_stale_temp_files(out_dir)
+        return recover(out_dir)
 
 
 def list_episodes(out_dir: Path) -> list[Episode]:
@@ -131,12 +164,13 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     Entering it again in the same process, while it is held, does not wait.
     """
     key = out_dir.resolve()
-    if key in _held:
-        _held[key] += 1
+    held = _held.count
+    if key in held:
+        held[key] += 1
         try:
             yield
         finally:
-            _held[key] -= 1
+            held[key] -= 1
         return
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,15 +178,54 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise FeedError(f"cannot lock {out_dir}: {exc.strerror or exc}") from exc
     try:
-        _lock(fd)
-        _held[key] = 1
+        _lock(fd)  # flock: each open() is its own lock, so threads wait too
+        held[key] = 1
         try:
             yield
         finally:
-            del _held[key]
+            del held[key]
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def run_lock(out_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """One ``listen sync`` at a time into ``out_dir``, as cron may start a second one
+    before the first ends. Another run holding it: wait with ``wait``, else an error.
+
+    Separate from the publishing lock, which each render takes in turn within a run.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / RUN_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise FeedError(f"cannot lock {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        if not _try_lock(fd):
+            if not wait:
+                raise FeedError(
+                    f"another listen sync (process {_holder(fd)}) is still running into "
+                    f"{out_dir}: let it finish, or add --wait to start when it has"
+                )
+            _lock(fd)
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, str(os.getpid()).encode())
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+    except OSError:
+        return "?"
 
 
 def sweep_stale_temp_files(out_dir: Path, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
@@ -219,6 +292,13 @@ if sys.platform == "win32":
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
 else:
     import fcntl
 
@@ -231,3 +311,10 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True

@@ -63,6 +63,10 @@ def language_code(language: str) -> str:
     return _ISO_639_2.get(code, "und")
 
 
+CATALOG_FRAME = "listen:episode"
+"""The TXXX description of the frame that carries the episode's catalog row."""
+
+
 def render_id3(tags: EpisodeTags, program: Program) -> bytes:
     """The complete ID3v2.4 tag, as bytes to put before the first MP3 frame."""
     frames = [*_text_frames(tags), *_chapter_frames(program)]
@@ -94,6 +98,8 @@ def _text_frames(tags: EpisodeTags) -> list[Any]:
         frames.append(TDRC(encoding=_UTF8, text=[tags.date.date().isoformat()]))
     if tags.url:
         frames.append(WOAS(url=tags.url))
+    if tags.catalog:
+        frames.append(TXXX(encoding=_UTF8, desc=CATALOG_FRAME, text=[tags.catalog]))
     return frames
 
 

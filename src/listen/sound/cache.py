@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
+import uuid
 from pathlib import Path
 
-from listen.fsutil import write_atomic
+from listen.fsutil import atomic_writer
 from listen.models import EncodedTake, TakeRef, VoiceProfile
 
 KEY_VERSION = 1
@@ -94,8 +96,34 @@ class TakeCache:
         take = self.get(key)
         return take.ref(key) if take else None
 
-    def put(self, key: str, take: EncodedTake) -> None:
-        write_atomic(self.path(key), _encode(take), fix=_CACHE_FIX)
+    def put(self, key: str, take: EncodedTake) -> EncodedTake:
+        """Keep ``take`` under ``key`` unless a good take is there already; return the
+        take the cache holds.
+
+        The first writer wins, atomically (a hard link that fails if the file exists):
+        two renders that made the same take at once (Piper varies each one slightly)
+        both go on with the one kept, so an article's timing always matches the
+        frames it reads back.
+        """
+        path = self.path(key)
+        staged = path.with_name(f"{path.name}.{uuid.uuid4().hex}.new")  # this writer's own
+        with atomic_writer(staged, fix=_CACHE_FIX) as handle:
+            handle.write(_encode(take))
+        try:
+            try:
+                os.link(staged, path)
+                return take
+            except FileExistsError:
+                kept = self.get(key)
+                if kept is not None:
+                    return kept
+                os.replace(staged, path)  # a damaged file: replace it
+                return take
+            except OSError:  # no hard links on this file system: last writer wins
+                os.replace(staged, path)
+                return take
+        finally:
+            staged.unlink(missing_ok=True)
 
     def size(self) -> int:
         """Bytes the cached takes occupy."""

@@ -13,12 +13,15 @@ has traps, each handled below (measured in FINDINGS.md):
   rerouted to logging for that module only (swapping ``sys.stdout`` would also
   swallow whatever another thread, such as a progress bar, prints meanwhile).
 
-Which libespeak-ng (Linux): a system one (``ctypes.util.find_library``) when
-present, since the user manages it (extra voices, distribution fixes, matching
-data files) and pyttsx3 would pick it by itself; else the one in the
-``espeakng-loader`` wheel, so listen speaks on a machine without espeak-ng. Set
-``LISTEN_ESPEAK=bundled`` to use the wheel's anyway. The library's version and
-origin are part of ``version()``, so switching re-renders cached takes.
+Which libespeak-ng (Linux): the one in the ``espeakng-loader`` wheel, which every
+``pip install listen`` brings, so a render speaks the same on every machine (a
+cluster's workers included), and whose symbol table lets each take start from the
+same state (``_espeak_state``: espeak-ng otherwise carries pitch-flutter and gain
+state from one call to the next, so a take depended on what was spoken before).
+Set ``LISTEN_ESPEAK=system`` to use a system one (``ctypes.util.find_library``)
+instead, for its extra voices or distribution fixes; a stripped system library
+cannot be reset, and ``version()`` says so. The library's version, origin and
+reset are part of ``version()``, so switching re-renders cached takes.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from listen.errors import EngineError, EngineUnavailable, UnknownVoice
 from listen.models import VoiceInfo, VoiceProfile
 from listen.sound.audio import segment_from_pcm
+from listen.sound.engines._espeak_state import StateReset
 from listen.sound.engines._guard import Watchdog
 from listen.sound.engines.base import Engine
 
@@ -64,6 +68,7 @@ _MAX_SLACK_MS = 3000.0
 
 _library_path = ""
 _library_handle: ctypes.CDLL | None = None
+_state_reset: StateReset | None = None
 _load_lock = threading.Lock()
 
 
@@ -87,23 +92,34 @@ def espeak_version() -> str:
 
 def _load_espeak() -> ctypes.CDLL:
     """Map a libespeak-ng into the process before pyttsx3 looks for one by name."""
-    global _library_path, _library_handle
+    global _library_path, _library_handle, _state_reset
     with _load_lock:
         if _library_handle is None:
             _library_handle, _library_path = _open_preferred_library()
+            _state_reset = StateReset(_library_handle, _library_path)
         return _library_handle
 
 
+def state_reset() -> StateReset:
+    """The reset of espeak-ng's carried-over state for the library in use."""
+    _load_espeak()
+    assert _state_reset is not None
+    return _state_reset
+
+
 def _open_preferred_library() -> tuple[ctypes.CDLL, str]:
-    system = None if os.environ.get("LISTEN_ESPEAK") == "bundled" else _system_library()
+    system = _system_library() if os.environ.get("LISTEN_ESPEAK") == "system" else None
     if system:
         return ctypes.CDLL(system), _mapped_path("libespeak-ng") or system
     try:
         import espeakng_loader
     except ImportError as exc:
+        system = _system_library()
+        if system:
+            return ctypes.CDLL(system), _mapped_path("libespeak-ng") or system
         raise EngineUnavailable(
-            "espeak-ng is not installed: install it (apt install espeak-ng) "
-            "or reinstall listen, which brings it: pip install --force-reinstall listen"
+            "espeak-ng is not installed: reinstall listen, which brings it "
+            "(pip install --force-reinstall listen), or install it (apt install espeak-ng)"
         ) from exc
     path = str(espeakng_loader.get_library_path())
     # pyttsx3's later dlopen("libespeak-ng.so.1") finds this library by its soname.
@@ -238,6 +254,8 @@ class _Speaker:
 
     def _speak_once(self, text: str, settings: _Settings, path: Path) -> AudioSegment:
         self._apply(settings)
+        if self.is_espeak:
+            state_reset()()  # the take must not depend on what was spoken before
         self._engine.save_to_file(text, str(path))
         self._engine.runAndWait()
         if self.is_espeak:
@@ -372,7 +390,8 @@ class Pyttsx3Engine(Engine):
         if not sys.platform.startswith("linux"):
             return f"pyttsx3 {own}; {sys.platform}"
         origin = "bundled" if "espeakng_loader" in espeak_library() else "system"
-        return f"pyttsx3 {own}; espeak-ng {espeak_version()} ({origin})"
+        reset = "state reset" if state_reset().available else "no state reset"
+        return f"pyttsx3 {own}; espeak-ng {espeak_version()} ({origin}, {reset})"
 
     def voices(self) -> list[VoiceInfo]:
         return list(_speaker().voices)
