@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
@@ -24,38 +25,156 @@ from listen.models import Dropped
 from listen.read import patterns
 from listen.read.markup import is_block, short_text, squashed, text_of
 from listen.read.preformatted import read_pre
+from listen.read.prose import MIN_RUN, MOST, NEARLY_ALL, MainText, prose_size
 from listen.read.tables import table_reason
 
 
-def clean_tree(
-    root: HtmlElement, *, keep_captions: bool = False, plain: bool = False
-) -> list[Dropped]:
-    """Drop furniture from ``root`` in place; return what was dropped and why.
+@dataclass
+class Cleaning:
+    """What ``clean_tree`` did: each piece left out, with its reason and its whole text
+    (``extract`` shortens them for the article, after weighing them against the floor),
+    and each rule held back because its element holds the article."""
 
-    ``plain`` is for a plain-text document (``is_plain_text_document``): its ``<pre>``
-    pages become headings and paragraphs.
+    dropped: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def clean_tree(
+    root: HtmlElement, main: MainText, *, keep_captions: bool = False, plain: bool = False
+) -> Cleaning:
+    """Drop furniture from ``root`` in place; say what was dropped and why.
+
+    ``main`` is the page's running text, measured before: a rule that would remove
+    most of it, in one element (a main column whose class says ``sidebar``, a page
+    wrapped whole in a ``<form>``) or in many (a live ticker marked up as comments),
+    is held back: the article is never furniture. ``plain`` is for a plain-text
+    document (``is_plain_text_document``): its ``<pre>`` pages become headings and
+    paragraphs.
     """
-    for element in list(root.iter(*patterns.SILENT_TAGS)):
-        element.drop_tree()
+    cleaning = Cleaning()
+    _drop_silent(root, main, cleaning.notes)
     _wrap_loose_text(root)  # first, so that a loose "Skip to content" is judged too
-    dropped: list[Dropped] = []
-    _formulas_as_text(root, dropped)
-    page_text = text_of(root)
-    alt_texts = _alt_texts(root)
-    for element in _walk(root):
-        if element.tag == "pre":
-            reason = read_pre(element, plain, dropped)
-        else:
-            reason = _reason(element, page_text, keep_captions)
-            if reason is None and not keep_captions and _repeats_alt_text(element, alt_texts):
-                reason = "caption"
-        if reason is None:
-            continue
-        text = text_of(element)
+    _formulas_as_text(root, cleaning.dropped)
+    judge = _Judge(root, main, keep_captions, plain, cleaning)
+    held: set[str] = set()
+    marked = judge.mark(root, held)
+    while holding := _held_reasons(marked, main) - held:
+        held |= holding  # rare: look inside what those rules marked again, without them
+        kept = [element for element, reason, _ in marked if reason in holding]
+        cleaning.notes += [_held_back_together(marked, reason) for reason in sorted(holding)]
+        marked = [item for item in marked if item[1] not in holding]
+        for element in kept:
+            marked += judge.mark(element, held)
+    for element, reason, text in marked:
         if text:
-            dropped.append(Dropped(text[:300], reason))
+            cleaning.dropped.append(Dropped(text, reason))
         element.drop_tree()  # keeps the tail text, which belongs to the parent
-    return dropped
+    return cleaning
+
+
+Marked = list[tuple[HtmlElement, str, str]]
+
+
+class _Judge:
+    """Judges each element of a tree once, marking the furniture to drop (with its
+    reason and text) without dropping it yet, so that a rule can still be held back."""
+
+    def __init__(
+        self,
+        root: HtmlElement,
+        main: MainText,
+        keep_captions: bool,
+        plain: bool,
+        cleaning: Cleaning,
+    ) -> None:
+        self.main, self.cleaning = main, cleaning
+        self.keep_captions, self.plain = keep_captions, plain
+        self.page_text = text_of(root)
+        self.alt_texts = _alt_texts(root)
+
+    def mark(self, top: HtmlElement, held: set[str]) -> Marked:
+        """The furniture under ``top`` (not ``top`` itself), top-most elements only."""
+        marked: Marked = []
+        skip: set[HtmlElement] = set()
+        for element in _walk(top, skip):
+            if element is top:
+                continue
+            reason = self._reason(element)
+            if reason is None or reason in held:
+                continue
+            text = text_of(element)
+            if _holds_the_article(element, reason, len(text), self.main):
+                self.cleaning.notes.append(_held_back(element, reason))
+                continue
+            marked.append((element, reason, text))
+            skip.add(element)
+        return marked
+
+    def _reason(self, element: HtmlElement) -> str | None:
+        if element.tag == "pre":
+            return read_pre(element, self.plain, self.cleaning.dropped)
+        reason = _reason(element, self.page_text, self.keep_captions)
+        if reason is None and not self.keep_captions and _repeats_alt_text(element, self.alt_texts):
+            return "caption"
+        return reason
+
+
+def _held_reasons(marked: Marked, main: MainText) -> set[str]:
+    """The rules that would remove most of the page's running text between them."""
+    totals: dict[str, int] = {}
+    for element, reason, text in marked:
+        if reason in patterns.LISTENER_REASONS or reason in patterns.ONE_BY_ONE:
+            continue
+        if len(text) >= MIN_RUN:
+            totals[reason] = totals.get(reason, 0) + prose_size(element)
+    return {reason for reason, size in totals.items() if main.holds(size, _share(reason))}
+
+
+def _drop_silent(root: HtmlElement, main: MainText, notes: list[str]) -> None:
+    """Drop scripts, styles and the like; and ``<noscript>``, unless it holds the article
+    (a page drawn by a script that puts its article there for readers without one)."""
+    for element in list(root.iter(*patterns.SILENT_TAGS)):
+        if element.tag == "noscript" and main.held_by(element, len(text_of(element))):
+            notes.append(_held_back(element, "a part shown only without JavaScript"))
+            element.drop_tag()
+        else:
+            element.drop_tree()
+
+
+def _holds_the_article(element: HtmlElement, reason: str, size: int, main: MainText) -> bool:
+    """A rule would remove the article itself (a main column whose class says
+    ``sidebar``, a page wrapped whole in a ``<form>``); the listener rules never yield."""
+    if reason in patterns.LISTENER_REASONS:
+        return False
+    return main.held_by(element, size, _share(reason))
+
+
+def _share(reason: str) -> float:
+    return NEARLY_ALL if reason == "hidden" else MOST
+
+
+def _held_back(element: HtmlElement, reason: str) -> str:
+    """What ``--explain`` says of a rule held back, naming the element as a site rule would."""
+    return (
+        f"kept {_named(element)}, although it looks like {reason}: "
+        "it holds most of the page's text"
+    )
+
+
+def _held_back_together(marked: Marked, reason: str) -> str:
+    elements = [element for element, marked_reason, _ in marked if marked_reason == reason]
+    return (
+        f"kept {len(elements)} elements that look like {reason} ({_named(elements[0])} …): "
+        "between them they hold most of the page's text"
+    )
+
+
+def _named(element: HtmlElement) -> str:
+    """``<div class="main-sidebar">``: the element as a site rule would find it."""
+    names = " ".join(
+        f'{key}="{value}"' for key in ("id", "class", "role") if (value := element.get(key))
+    )
+    return f"<{element.tag} {names}>" if names else f"<{element.tag}>"
 
 
 def _formulas_as_text(root: HtmlElement, dropped: list[Dropped]) -> None:
@@ -153,13 +272,14 @@ def _append_run(container: HtmlElement, run: list[HtmlElement | str]) -> None:
 _HAS_WORD = re.compile(r"\w")
 
 
-def _walk(root: HtmlElement) -> Iterator[HtmlElement]:
-    """Pre-order, without descending into an element the caller has just dropped."""
+def _walk(root: HtmlElement, skip: set[HtmlElement]) -> Iterator[HtmlElement]:
+    """Pre-order, without descending into an element the caller has just put in
+    ``skip`` (or dropped: a ``<pre>`` read as paragraphs is replaced in place)."""
     stack = [root]
     while stack:
         element = stack.pop()
         yield element
-        if element.getparent() is not None or element is root:
+        if element not in skip and (element.getparent() is not None or element is root):
             stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
 
 
@@ -240,6 +360,8 @@ def _attribute_reason(element: HtmlElement, body_size: int) -> str | None:
         if inline and reason not in patterns.INLINE_REASONS:
             continue
         if pattern.search(names) and _plausible(element, reason, body_size):
+            if reason == "comments" and patterns.LIVE_COMMENTARY.search(names):
+                return None
             return reason
     return None
 
@@ -271,11 +393,18 @@ def _text_reason(element: HtmlElement) -> str | None:
     text = short_text(element, 160)
     if not text:
         return None
+    reason = furniture_line(text)
+    if reason is None and element.tag in patterns.TEASER_TAGS and _is_teaser(element, text):
+        return "related"
+    return reason
+
+
+def furniture_line(text: str) -> str | None:
+    """The reason a short text is page furniture by its words alone ("Advertisement",
+    "Share this article", "Photo: Ana Ruiz"), or None."""
     for reason, pattern in patterns.TEXT_REASONS:
         if pattern.search(text) and (reason != "credit" or _names_only(text)):  # or "© …"
             return reason
-    if element.tag in patterns.TEASER_TAGS and _is_teaser(element, text):
-        return "related"
     return None
 
 

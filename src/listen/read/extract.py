@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -26,18 +25,23 @@ from listen.errors import ConfigError, ExtractError, ListenError
 from listen.models import Article, Block, BlockKind, Dropped, Page, SiteRule
 from listen.read import blocks as blocklib
 from listen.read.cleanup import clean_tree
+from listen.read.floor import keep_the_floor, trafilatura_blocks
 from listen.read.metadata import Metadata, iso639_1, read_metadata
 from listen.read.preformatted import is_plain_text_document
+from listen.read.prose import MainText
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
 # Characters XML cannot hold make lxml raise ValueError; no page needs them.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff]")  # ZWJ/ZWNJ join scripts
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Comments dropped at parse time: trafilatura treats a comment inside the article
-# as a boundary and can lose the paragraphs after it (seen on nytimes.com).
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+# as a boundary and can lose the paragraphs after it (seen on nytimes.com). The page
+# is already decoded (``load``): it reaches lxml as UTF-8 bytes with the encoding
+# named, so that no declaration in it (``<?xml … encoding=…?>``, a stale
+# ``<meta charset>``) is obeyed again; lxml refuses text that begins with an XML
+# declaration ("Unicode strings with encoding declaration are not supported").
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 _WHAT_TO_DO = "if the page does hold an article, add a site rule for it in listen.toml"
 
 
@@ -72,15 +76,28 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     # footnote markers are still page furniture.
     cleaned = body if body is not None else tree
     plain = is_plain_text_document(cleaned)
-    dropped += clean_tree(cleaned, keep_captions=keep_captions, plain=plain)
+    main = MainText(cleaned)
+    cleaning = clean_tree(cleaned, main, keep_captions=keep_captions, plain=plain)
+    dropped += cleaning.dropped
+    notes = cleaning.notes
     blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)
     dropped += outside
-    title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
     blocks, polished = blocklib.polish(blocks, authors=meta.authors)
     dropped += polished
+    if body is None:  # a site rule's body is the publisher's word, not a guess to check
+        floor = keep_the_floor(
+            blocks,
+            dropped,
+            page_prose=main.total,
+            untouched=lambda: _parse(page.html, page.source),
+            authors=meta.authors,
+        )
+        blocks, dropped = floor.blocks, floor.dropped
+        notes += [floor.note] if floor.note else []
     if not blocks:
         raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
-    return _article(meta, title or _untitled(page, blocks), blocks, dropped)
+    title = meta.title or next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
+    return _article(meta, title or _untitled(page, blocks), blocks, dropped, notes)
 
 
 def _untitled(page: Page, blocks: list[Block]) -> str:
@@ -99,7 +116,7 @@ def _parse(html: str, source: str) -> HtmlElement:
     if not text.strip():
         raise ExtractError(f"no article text found in {source}: the page is empty")
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"no article text found in {source}: {exc}; {_WHAT_TO_DO}") from exc
     return root
@@ -112,25 +129,14 @@ def _main_blocks(
     would cut short), else trafilatura's choice, else every paragraph; and the blocks
     of the page that trafilatura judged to lie outside the article."""
     if body is not None:
-        return _nonempty(blocklib.from_html(body)), []
-    xml = trafilatura.extract(
-        tree,
-        output_format="xml",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        deduplicate=False,
-        with_metadata=False,
-    )
-    found = _nonempty(blocklib.from_xml(xml)) if xml else []
-    document = _nonempty(blocklib.from_html(tree))
+        return blocklib.nonempty(blocklib.from_html(body)), []
+    found = trafilatura_blocks(tree)
+    document = blocklib.nonempty(blocklib.from_html(tree))
     if not found:
         return document or _body_text(tree), []
     blocks = blocklib.restore_gaps(found, document)
     kept = {blocklib.match_key(b.text) for b in blocks}
-    outside = [Dropped(b.text[:300], "outside-article") for b in document
+    outside = [Dropped(b.text, "outside-article") for b in document
                if blocklib.match_key(b.text) not in kept]
     return blocks, outside
 
@@ -142,14 +148,9 @@ def _body_text(tree: HtmlElement) -> list[Block]:
     return [Block(BlockKind.PARAGRAPH, text)] if text else []
 
 
-def _nonempty(blocks: list[Block]) -> list[Block]:
-    """The blocks with text, without the invisible characters a page hides in words
-    (soft hyphens, zero-width spaces), which would make two copies of a paragraph differ."""
-    visible = [Block(b.kind, " ".join(_INVISIBLE.sub("", b.text).split()), b.level) for b in blocks]
-    return [b for b in visible if b.text]
-
-
-def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped]) -> Article:
+def _article(
+    meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped], notes: list[str]
+) -> Article:
     return Article(
         title=title,
         blocks=tuple(blocks),
@@ -160,7 +161,8 @@ def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Drop
         url=meta.url,
         image=meta.image,
         description=meta.description,
-        dropped=tuple(dropped),
+        dropped=tuple(Dropped(item.text[:300], item.reason) for item in dropped),
+        notes=tuple(notes),
     )
 
 

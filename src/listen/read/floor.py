@@ -1,0 +1,166 @@
+"""trafilatura's choice of the main content, and the floor it sets (helper of ``extract``).
+
+listen lets trafilatura choose the article in a page it has cleaned of furniture.
+The cleaning must never cost the article: when listen keeps little of the page's
+running text, trafilatura also reads the untouched page, and if listen's result
+lacks much of what trafilatura finds there, for no reason listen gives (code,
+tables of figures, references, captions, teasers, bylines …), trafilatura's blocks
+are read instead, with listen's text-level rules on top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from listen.models import Block, Dropped
+from listen.read import blocks as blocklib
+from listen.read.cleanup import furniture_line
+
+# The second trafilatura pass costs about as much as the first: it runs only where
+# listen kept less than this share of the page's running text (``prose.prose_size``).
+# On the two dev sets every page whose article listen lost kept under a fifth; a
+# page read right keeps more than half (bylines and headings count, menus do not).
+CHECK_BELOW = 0.5
+# listen's result falls short when the text trafilatura finds on the untouched page
+# and listen neither reads nor leaves out for a stated reason is more than this share
+# of trafilatura's text.
+SHORT_BY = 0.5
+# Reasons that do not account for text trafilatura finds in the article: they are
+# where a cleanup rule can take the article with it (a main column that says
+# ``sidebar``, a page wrapped in a ``<form>``), or trafilatura's own choice on the
+# cleaned page. (Hidden text is left out for a reason: nobody sees it.)
+UNACCOUNTED = {"outside-article", "sidebar", "aside", "form", "header", "footer"}
+# Furniture that is short by nature (a newsletter box, a share bar, a byline): a piece
+# longer than this is not what its class says (a paywalled article's body in a
+# ``membership`` box) and accounts for nothing.
+SHORT_BY_NATURE = {
+    "newsletter", "share", "ad", "byline", "breadcrumb", "tags", "cookie", "popup", "player",
+    "credit", "author-bio", "button", "navigation",
+}
+FURNITURE_SIZE = 500
+# Less text than this is no article ("Home", "Menu"), wherever it comes from.
+MIN_ARTICLE = 50
+
+
+def trafilatura_blocks(tree: HtmlElement) -> list[Block]:
+    """trafilatura's choice of the main content in ``tree``, as blocks (its XML output:
+    headings, paragraphs, quotes and list items in order; tables, pictures, comments
+    left out)."""
+    xml = trafilatura.extract(
+        tree,
+        output_format="xml",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return blocklib.nonempty(blocklib.from_xml(xml)) if xml else []
+
+
+@dataclass(frozen=True)
+class Floor:
+    """listen's result, weighed against trafilatura's choice on the untouched page."""
+
+    blocks: list[Block]
+    dropped: list[Dropped]
+    note: str | None = None
+    """Said in ``--explain`` when trafilatura's blocks were read instead."""
+
+
+def keep_the_floor(
+    blocks: list[Block],
+    dropped: list[Dropped],
+    *,
+    page_prose: int,
+    untouched: Callable[[], HtmlElement],
+    authors: tuple[str, ...],
+) -> Floor:
+    """``blocks``, or trafilatura's blocks from the ``untouched`` page (parsed anew
+    only when needed) when listen's fall short of them."""
+    kept = sum(len(block.text) for block in blocks)
+    if kept >= MIN_ARTICLE and kept >= CHECK_BELOW * page_prose:
+        return Floor(blocks, dropped)
+    found = trafilatura_blocks(untouched())
+    size = sum(len(block.text) for block in found)
+    if size < MIN_ARTICLE:
+        return Floor(blocks, dropped)
+    accounted = _Accounted(blocks, dropped)
+    if kept >= MIN_ARTICLE:
+        missing = [block for block in found if not accounted.read(block)]
+        if sum(len(b.text) for b in missing if not accounted.left_out(b)) <= SHORT_BY * size:
+            return Floor(blocks, dropped)
+        # Read trafilatura's blocks, without what listen left out for a stated reason.
+        found = [b for b in found if accounted.read(b) or not accounted.left_out(b)]
+    note = (
+        f"the cleaned page gave {_words(blocks)} words; trafilatura finds {_words(found)} on "
+        "the untouched page, text listen has no reason to leave out: read trafilatura's "
+        "choice instead, with listen's text rules"
+    )
+    floor, floor_dropped = _text_rules(found, authors)
+    dropped = [item for item in dropped if item.reason != "outside-article"]
+    return Floor(floor, dropped + floor_dropped, note)
+
+
+def _text_rules(blocks: list[Block], authors: tuple[str, ...]) -> tuple[list[Block], list[Dropped]]:
+    """listen's text-level rules over blocks it did not choose: footnote markers and
+    sections, repeated bylines, and short furniture lines ("Advertisement")."""
+    kept: list[Block] = []
+    dropped: list[Dropped] = []
+    for block in blocks:
+        reason = furniture_line(block.text) if len(block.text) <= 160 else None
+        if reason is None:
+            kept.append(block)
+        else:
+            dropped.append(Dropped(block.text, reason))
+    polished, removed = blocklib.polish(kept, authors=authors)
+    return polished, dropped + removed
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(block.text.split()) for block in blocks)
+
+
+class _Accounted:
+    """What listen did with each block trafilatura finds: read it, or left it out and
+    why. Texts are compared by runs of three words, which survive blocks cut or
+    spaced another way and a formula written out differently."""
+
+    def __init__(self, blocks: list[Block], dropped: list[Dropped]) -> None:
+        self._said = _shingles(" ".join(block.text for block in blocks))
+        self._left_out = _shingles(" ".join(item.text for item in dropped if _accounts(item)))
+
+    def read(self, block: Block) -> bool:
+        return _mostly_in(block, self._said)
+
+    def left_out(self, block: Block) -> bool:
+        return _mostly_in(block, self._left_out)
+
+
+def _accounts(item: Dropped) -> bool:
+    """Whether a piece listen left out is a reason not to read what it holds."""
+    if item.reason in UNACCOUNTED:
+        return False
+    return item.reason not in SHORT_BY_NATURE or len(item.text) <= FURNITURE_SIZE
+
+
+def _mostly_in(block: Block, shingles: set[tuple[str, ...]]) -> bool:
+    own = _shingles(block.text)
+    return bool(own) and len(own & shingles) * 2 >= len(own)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+_WORD = re.compile(r"\w+")
