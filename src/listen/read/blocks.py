@@ -210,14 +210,14 @@ def from_html(root: HtmlElement) -> list[Block]:
     """Blocks straight from HTML (a site rule's body, or when trafilatura finds nothing)."""
     blocks: list[Block] = []
     for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"):
-        if element.tag == "p" and _inside(element, ("blockquote", "li")):
+        if element.tag == "p" and _inside(element, ("blockquote",)):
             continue
         if element.tag == "li" and any(True for _ in element.iter("p")):
-            continue
+            continue  # its paragraphs are its blocks
         text = _flat_item(element) if element.tag == "li" else _flat(element)
         if element.tag in _HEADING_TAGS:
             blocks.append(Block(BlockKind.HEADING, text, _HEADING_TAGS[element.tag]))
-        elif element.tag == "li":
+        elif element.tag == "li" or (element.tag == "p" and _inside(element, ("li",))):
             blocks.append(Block(BlockKind.LIST_ITEM, text))
         elif element.tag == "blockquote":
             blocks.append(Block(BlockKind.QUOTE, text))

@@ -23,9 +23,11 @@ from lxml.html import HtmlElement
 
 from listen.models import Dropped
 from listen.read import patterns
+from listen.read.appeals import MAX_APPEAL, appeal_reason
 from listen.read.markup import is_block, short_text, squashed, text_of
 from listen.read.preformatted import read_pre
 from listen.read.prose import MIN_RUN, MOST, NEARLY_ALL, MainText, prose_size
+from listen.read.stylesheet import HiddenRules
 from listen.read.tables import table_reason
 
 
@@ -40,22 +42,28 @@ class Cleaning:
 
 
 def clean_tree(
-    root: HtmlElement, main: MainText, *, keep_captions: bool = False, plain: bool = False
+    root: HtmlElement,
+    main: MainText,
+    *,
+    hidden: HiddenRules | None = None,
+    keep_captions: bool = False,
+    plain: bool = False,
 ) -> Cleaning:
     """Drop furniture from ``root`` in place; say what was dropped and why.
 
     ``main`` is the page's running text, measured before: a rule that would remove
     most of it, in one element (a main column whose class says ``sidebar``, a page
     wrapped whole in a ``<form>``) or in many (a live ticker marked up as comments),
-    is held back: the article is never furniture. ``plain`` is for a plain-text
-    document (``is_plain_text_document``): its ``<pre>`` pages become headings and
-    paragraphs.
+    is held back: the article is never furniture. ``hidden`` is what the page's own
+    style sheet hides (``stylesheet.hidden_rules``, read before the ``<style>``
+    elements go). ``plain`` is for a plain-text document (``is_plain_text_document``):
+    its ``<pre>`` pages become headings and paragraphs.
     """
     cleaning = Cleaning()
     _drop_silent(root, main, cleaning.notes)
     _wrap_loose_text(root)  # first, so that a loose "Skip to content" is judged too
     _formulas_as_text(root, cleaning.dropped)
-    judge = _Judge(root, main, keep_captions, plain, cleaning)
+    judge = _Judge(root, main, hidden or HiddenRules(), keep_captions, plain, cleaning)
     held: set[str] = set()
     marked = judge.mark(root, held)
     while holding := _held_reasons(marked, main) - held:
@@ -65,11 +73,55 @@ def clean_tree(
         marked = [item for item in marked if item[1] not in holding]
         for element in kept:
             marked += judge.mark(element, held)
+    marked += _orphaned_headings(marked)
     for element, reason, text in marked:
         if text:
             cleaning.dropped.append(Dropped(text, reason))
         element.drop_tree()  # keeps the tail text, which belongs to the parent
     return cleaning
+
+
+def _orphaned_headings(marked: Marked) -> Marked:
+    """Headings whose whole section is left out: a heading over a table of figures, a
+    code listing or a contents box, with the next heading of its rank or higher (or
+    the end) straight after. Read alone, it would start a chapter with nothing in it."""
+    dropping = {element for element, _, _ in marked}
+    orphans: Marked = []
+    for element, reason, _ in marked:
+        if reason not in patterns.SECTION_CONTENT_REASONS:
+            continue
+        heading = _next_text_owner(element, dropping, "preceding")
+        if heading is None or heading.tag not in _HEADING_RANK or heading in dropping:
+            continue
+        following = _next_text_owner(element, dropping, "following")
+        if following is None or _HEADING_RANK.get(following.tag, 7) <= _HEADING_RANK[heading.tag]:
+            orphans.append((heading, "empty-section", text_of(heading)))
+            dropping.add(heading)
+    return orphans
+
+
+_HEADING_RANK = {f"h{n}": n for n in range(1, 7)}
+
+
+def _next_text_owner(
+    element: HtmlElement, dropping: set[HtmlElement], axis: str
+) -> HtmlElement | None:
+    """The heading that owns the nearest words before or after ``element`` (or the
+    element they sit in), not counting what is being left out."""
+    nodes = element.xpath(f"{axis}::text()[normalize-space()][position() <= 30]")
+    for node in reversed(nodes) if axis == "preceding" else nodes:
+        owner = node.getparent()
+        if owner is None:
+            continue
+        if node.is_tail:
+            owner = owner.getparent()
+            if owner is None:
+                continue
+        chain = [owner, *owner.iterancestors()]
+        if any(ancestor in dropping for ancestor in chain):
+            continue
+        return next((a for a in chain if a.tag in _HEADING_RANK), owner)
+    return None
 
 
 Marked = list[tuple[HtmlElement, str, str]]
@@ -83,11 +135,12 @@ class _Judge:
         self,
         root: HtmlElement,
         main: MainText,
+        hidden: HiddenRules,
         keep_captions: bool,
         plain: bool,
         cleaning: Cleaning,
     ) -> None:
-        self.main, self.cleaning = main, cleaning
+        self.main, self.hidden, self.cleaning = main, hidden, cleaning
         self.keep_captions, self.plain = keep_captions, plain
         self.page_text = text_of(root)
         self.alt_texts = _alt_texts(root)
@@ -113,7 +166,7 @@ class _Judge:
     def _reason(self, element: HtmlElement) -> str | None:
         if element.tag == "pre":
             return read_pre(element, self.plain, self.cleaning.dropped)
-        reason = _reason(element, self.page_text, self.keep_captions)
+        reason = _reason(element, self.page_text, self.main.given, self.hidden, self.keep_captions)
         if reason is None and not self.keep_captions and _repeats_alt_text(element, self.alt_texts):
             return "caption"
         return reason
@@ -123,8 +176,8 @@ def _held_reasons(marked: Marked, main: MainText) -> set[str]:
     """The rules that would remove most of the page's running text between them."""
     totals: dict[str, int] = {}
     for element, reason, text in marked:
-        if reason in patterns.LISTENER_REASONS or reason in patterns.ONE_BY_ONE:
-            continue
+        if reason in patterns.LISTENER_REASONS or reason == "hidden":
+            continue  # many hidden pieces are hidden for a reason (a copy for small screens)
         if len(text) >= MIN_RUN:
             totals[reason] = totals.get(reason, 0) + prose_size(element)
     return {reason for reason, size in totals.items() if main.holds(size, _share(reason))}
@@ -300,7 +353,9 @@ def _repeats_alt_text(element: HtmlElement, alt_texts: set[str]) -> bool:
     return text is not None and squashed(text) in alt_texts
 
 
-def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | None:
+def _reason(
+    element: HtmlElement, page_text: str, given: bool, hidden: HiddenRules, keep_captions: bool
+) -> str | None:
     tag = element.tag
     if not isinstance(tag, str):
         return None
@@ -316,9 +371,9 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
         return "permalink"
     if tag in ("ul", "ol") and _is_contents(element):
         return "navigation"
-    if _is_hidden(element):
+    if _is_hidden(element, hidden):
         return "hidden"
-    reason = _attribute_reason(element, len(page_text))
+    reason = _attribute_reason(element, None if given else len(page_text))
     if reason == "caption" and keep_captions:
         return _keep_as_paragraph(element)
     if reason == "pull-quote" and not _repeated(element, page_text):
@@ -328,23 +383,24 @@ def _reason(element: HtmlElement, page_text: str, keep_captions: bool) -> str | 
     return reason
 
 
-def _is_hidden(element: HtmlElement) -> bool:
-    """Hidden by an attribute or an inline style: a browser shows none of it.
+def _is_hidden(element: HtmlElement, hidden: HiddenRules) -> bool:
+    """Hidden by an attribute, an inline style or the page's style sheet: a browser
+    shows none of it.
 
     Not the page's frame (``<body style="display:none">`` until a script has run).
     (A formula kept for screen readers is no longer hidden: see ``_formulas_as_text``.)
     """
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
+    if element.tag in patterns.NEVER_BY_CLASS:
+        return False
     style = element.get("style")
-    return (
-        bool(style)
-        and patterns.HIDDEN_STYLE.search(style) is not None
-        and element.tag not in patterns.NEVER_BY_CLASS
-    )
+    if style and patterns.HIDDEN_STYLE.search(style) is not None:
+        return True
+    return hidden.hides(element)
 
 
-def _attribute_reason(element: HtmlElement, body_size: int) -> str | None:
+def _attribute_reason(element: HtmlElement, body_size: int | None) -> str | None:
     names = f"{element.get('class') or ''} {_short_id(element.get('id') or '')}".strip()
     role = (element.get("role") or "").lower()
     if role in patterns.ROLE_REASONS:
@@ -371,14 +427,18 @@ def _short_id(value: str) -> str:
     return value if len(re.split(r"[-_]", value)) <= 3 else ""
 
 
-def _plausible(element: HtmlElement, reason: str, body_size: int) -> bool:
-    """Guard against wrappers whose class happens to match (``has-comments``, ``meta-wrap``)."""
+def _plausible(element: HtmlElement, reason: str, body_size: int | None) -> bool:
+    """Guard against wrappers whose class happens to match (``has-comments``, ``meta-wrap``).
+    ``body_size`` is None in a body a site rule keeps, where no size spares a wrapper."""
     limit = patterns.SHORT_ONLY.get(reason)
     if limit is not None:
         return short_text(element, limit) is not None
+    if reason not in patterns.LISTENER_REASONS or body_size is None:
+        return True  # were it the article, clean_tree holds it back, by its running text
     size = len(text_of(element))
     if reason in patterns.ANY_SIZE and _mostly_pictures(element, size):
         return body_size - size >= 500  # however long, as long as an article is left beside it
+    # A listener rule is never held back: a wrapper this big is not what its class says.
     return size < 1500 or size < body_size * 0.4
 
 
@@ -390,7 +450,7 @@ def _mostly_pictures(element: HtmlElement, size: int) -> bool:
 
 
 def _text_reason(element: HtmlElement) -> str | None:
-    text = short_text(element, 160)
+    text = short_text(element, MAX_APPEAL)
     if not text:
         return None
     reason = furniture_line(text)
@@ -400,12 +460,13 @@ def _text_reason(element: HtmlElement) -> str | None:
 
 
 def furniture_line(text: str) -> str | None:
-    """The reason a short text is page furniture by its words alone ("Advertisement",
-    "Share this article", "Photo: Ana Ruiz"), or None."""
-    for reason, pattern in patterns.TEXT_REASONS:
-        if pattern.search(text) and (reason != "credit" or _names_only(text)):  # or "© …"
-            return reason
-    return None
+    """The reason a short block is page furniture by its words alone ("Advertisement",
+    "Share this article", "Photo: Ana Ruiz", "Sign up for our newsletter …"), or None."""
+    if len(text) <= 160:
+        for reason, pattern in patterns.TEXT_REASONS:
+            if pattern.search(text) and (reason != "credit" or _names_only(text)):  # or "© …"
+                return reason
+    return appeal_reason(text)
 
 
 def _names_only(credit: str) -> bool:
@@ -422,7 +483,7 @@ def _names_only(credit: str) -> bool:
 def _is_teaser(block: HtmlElement, text: str) -> bool:
     """A whole block reading "Learn more about X" or "Related: …" that is a link, or
     has no full stop (not "See: the council never answered.")."""
-    if not patterns.TEASER.match(text):
+    if len(text) > 160 or not patterns.TEASER.match(text):
         return False
     linked = sum(len(text_of(a)) for a in block.iter("a"))
     return linked >= 0.6 * len(text) or not re.search(r"[.!?]$", text)

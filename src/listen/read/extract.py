@@ -27,8 +27,10 @@ from listen.read import blocks as blocklib
 from listen.read.cleanup import clean_tree
 from listen.read.floor import keep_the_floor, trafilatura_blocks
 from listen.read.metadata import Metadata, iso639_1, read_metadata
+from listen.read.pagekind import not_an_article
 from listen.read.preformatted import is_plain_text_document
 from listen.read.prose import MainText
+from listen.read.stylesheet import hidden_rules
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -69,6 +71,8 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     dropped: list[Dropped] = []
     body: HtmlElement | None = None
     rule = find_rule(rules, page.url, meta.url)
+    if rule is None or not rule.keep:  # a site rule's keep says where the article is
+        _refuse_non_article(tree, meta, page.source)
     if rule is not None:
         tree, body, rule_dropped = _apply_rule(page.html, rule, page.source)
         dropped += rule_dropped
@@ -76,8 +80,15 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
     # footnote markers are still page furniture.
     cleaned = body if body is not None else tree
     plain = is_plain_text_document(cleaned)
-    main = MainText(cleaned)
-    cleaning = clean_tree(cleaned, main, keep_captions=keep_captions, plain=plain)
+    main = MainText(cleaned) if body is None else MainText.given_by_publisher()
+    hidden = hidden_rules(tree)  # the whole page's <style>, also over a site rule's body
+    cleaning = clean_tree(
+        cleaned,
+        main,
+        hidden=hidden,
+        keep_captions=keep_captions,
+        plain=plain,
+    )
     dropped += cleaning.dropped
     notes = cleaning.notes
     blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)
@@ -98,6 +109,15 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
         raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
     title = meta.title or next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
     return _article(meta, title or _untitled(page, blocks), blocks, dropped, notes)
+
+
+def _refuse_non_article(tree: HtmlElement, meta: Metadata, source: str) -> None:
+    kind = not_an_article(tree, meta.title)
+    if kind is not None:
+        raise ExtractError(
+            f"no article text found in {source}: it is {kind}, not an article; "
+            "give the address of one article"
+        )
 
 
 def _untitled(page: Page, blocks: list[Block]) -> str:

@@ -115,7 +115,7 @@ def _text_rules(blocks: list[Block], authors: tuple[str, ...]) -> tuple[list[Blo
     kept: list[Block] = []
     dropped: list[Dropped] = []
     for block in blocks:
-        reason = furniture_line(block.text) if len(block.text) <= 160 else None
+        reason = furniture_line(block.text)
         if reason is None:
             kept.append(block)
         else:

@@ -260,19 +260,18 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-# What a listener should not hear even when it is most of the page: these rules are
-# never held back for holding the page's main text (``cleanup.clean_tree``).
+# What a listener should not hear even when it is most of the page (readers' comments
+# included): these rules are never held back for holding the page's main text
+# (``cleanup.clean_tree``).
 LISTENER_REASONS = {
     "code", "table", "formula", "footnotes", "footnote-marker", "caption", "credit", "gallery",
-    "graphic", "embed", "player",
+    "graphic", "embed", "player", "comments",
 }
+# What a heading may introduce and nothing else: when it is left out, so is the heading.
+SECTION_CONTENT_REASONS = {"table", "code", "navigation", "formula", "graphic", "embed", "gallery"}
 # The commentary of a live match or event is the article, though its class says
 # "comment" (``live-match-comment``).
 LIVE_COMMENTARY = _tokens("live", "liveblog", "liveticker", "ticker", "commentary")
-# Reasons whose elements are prose by nature (a long comment thread) or hidden for a
-# reason (a copy for another screen size): a rule that removes most of the page's text
-# in many such elements is still right; only one element holding it all is kept.
-ONE_BY_ONE = {"comments", "hidden"}
 # Reasons whose elements may outweigh the article (a gallery of fifty captioned
 # pictures after a short story) and are dropped whatever their size.
 ANY_SIZE = {"gallery"}

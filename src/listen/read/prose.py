@@ -58,8 +58,15 @@ def _run(text: str | None) -> int:
 class MainText:
     """The page's prose, measured once, to judge the elements a rule would remove."""
 
-    def __init__(self, root: HtmlElement) -> None:
-        self.total = prose_size(root)
+    def __init__(self, root: HtmlElement | None) -> None:
+        self.total = prose_size(root) if root is not None else 0
+        self.given = root is None
+
+    @classmethod
+    def given_by_publisher(cls) -> MainText:
+        """For the body a site rule keeps: the publisher has said where the article is,
+        so no furniture rule inside it is held back or spared for its size."""
+        return cls(None)
 
     def held_by(self, element: HtmlElement, text_size: int, share: float = MOST) -> bool:
         """Whether ``element`` (whose text is ``text_size`` characters) holds more than
