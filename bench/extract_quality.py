@@ -44,7 +44,7 @@ from lxml.html import HtmlElement
 
 from listen.errors import ListenError
 from listen.models import Article, Dropped
-from listen.read import blocks, cleanup, patterns
+from listen.read import blocks, cleanup, furniture, patterns
 from listen.read.extract import extract_article
 from listen.read.load import load_page
 from listen.scriptview import script_as_text
@@ -170,7 +170,9 @@ def _rules_off(rules: frozenset[str]) -> Iterator[None]:
         if "markers" in rules:
             stack.enter_context(patch.object(blocks, "_MARKERS", NEVER))
             stack.enter_context(patch.object(blocks, "_SUPERSCRIPTS", NEVER))
-            stack.enter_context(patch.object(cleanup, "_is_footnote_marker", lambda element: False))
+            stack.enter_context(
+                patch.object(furniture, "_is_footnote_marker", lambda element: False)
+            )
             class_reasons.add("footnote-marker")
             roles |= {"doc-noteref", "doc-backlink"}
         kept = tuple(item for item in patterns.CLASS_REASONS if item[0] not in class_reasons)

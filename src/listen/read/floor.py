@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from listen.models import Block, Dropped
 from listen.read import blocks as blocklib
-from listen.read.cleanup import furniture_line
+from listen.read.furniture import furniture_line
 
 # The second trafilatura pass costs about as much as the first: it runs only where
 # listen kept less than this share of the page's running text (``prose.prose_size``).
