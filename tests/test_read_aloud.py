@@ -206,3 +206,37 @@ def test_explain_lists_the_appeals_and_the_empty_heading() -> None:
     said = " ".join(result.stderr.split())
     for reason in ("newsletter", "donation", "app-promo", "empty-section", "hidden"):
         assert reason in said
+
+
+def _cards(count: int, summary: str) -> str:
+    return "".join(
+        f'<div><a href="/story/{n}"><img src="/{n}.jpg" alt=""></a>'
+        f'<h3><a href="/story/{n}">Another story, number {n}</a></h3><p>{summary}</p></div>'
+        for n in range(count)
+    )
+
+
+def test_a_teaser_grid_without_class_names_is_left_out() -> None:
+    summary = "A short summary of another story on the site, cut off after a line or two…"
+    html = (
+        f"<html><body><article><h1>Ferry</h1><p>{PROSE}</p><p>{PROSE} Again.</p></article>"
+        f"<section><h2>More stories</h2><div>{_cards(6, summary)}</div></section>"
+        f"<div><span>Most read</span><ul>{_cards(4, summary).replace('div>', 'li>')}</ul></div>"
+        "</body></html>"
+    )
+    article = _html(html)
+    assert "Another story" not in _text(article)
+    assert "teasers" in _reasons(article).values()
+    assert "More stories" not in _text(article)  # its heading goes with it
+    assert "Most read" not in _text(article)  # and its title set without heading markup
+
+
+def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
+    entry = f"<p>{PROSE}</p><p>{PROSE} It is worth the trip.</p>"
+    items = "".join(
+        f'<div><h3><a href="https://shop.example/{n}">Walking boot number {n}</a></h3>{entry}</div>'
+        for n in range(5)
+    )
+    article = _html(f"<html><body><article><h1>Five boots</h1>{items}</article></body></html>")
+    assert "Walking boot number 4" in _text(article)
+    assert "teasers" not in _reasons(article).values()

@@ -68,6 +68,8 @@ _ANY = re.compile(
     r"|member|patron|chat with|miss|give|recevez|recibe|descarga|téléchargez|laden sie",
     re.IGNORECASE,
 )
+# An appeal opens its block: its words come within the lead-in and a few words more.
+_OPENING = 140
 _APPEALS = (
     ("newsletter", re.compile(_LEAD_IN + "(?:" + _NEWSLETTER + ")", re.IGNORECASE)),
     ("donation", re.compile(_LEAD_IN + "(?:" + _DONATION + ")", re.IGNORECASE)),
@@ -78,7 +80,7 @@ _APPEALS = (
 def appeal_reason(text: str) -> str | None:
     """"newsletter", "donation" or "app-promo" when ``text`` (a whole block) is such an
     appeal, else None."""
-    if len(text) > MAX_APPEAL or not _ANY.search(text):
+    if len(text) > MAX_APPEAL or not _ANY.search(text, 0, _OPENING):
         return None
     for reason, pattern in _APPEALS:
         if pattern.search(text):

@@ -45,6 +45,7 @@ def clean_tree(
     main: MainText,
     *,
     hidden: HiddenRules | None = None,
+    language: str | None = None,
     keep_captions: bool = False,
     plain: bool = False,
 ) -> Cleaning:
@@ -55,13 +56,14 @@ def clean_tree(
     wrapped whole in a ``<form>``) or in many (a live ticker marked up as comments),
     is held back: the article is never furniture. ``hidden`` is what the page's own
     style sheet hides (``stylesheet.hidden_rules``, read before the ``<style>``
-    elements go). ``plain`` is for a plain-text document (``is_plain_text_document``):
+    elements go). ``language`` (the page's, if it says) words what stands in for a
+    formula too long to read. ``plain`` is for a plain-text document (``is_plain_text_document``):
     its ``<pre>`` pages become headings and paragraphs.
     """
     cleaning = Cleaning()
     _drop_silent(root, main, cleaning.notes)
     _wrap_loose_text(root)  # first, so that a loose "Skip to content" is judged too
-    _formulas_as_text(root, cleaning.dropped)
+    _formulas_as_text(root, cleaning.dropped, language)
     judge = _Judge(root, main, hidden or HiddenRules(), keep_captions, plain, cleaning)
     held: set[str] = set()
     marked = judge.mark(root, held)
@@ -83,14 +85,20 @@ def clean_tree(
 def _orphaned_headings(marked: Marked) -> Marked:
     """Headings whose whole section is left out: a heading over a table of figures, a
     code listing or a contents box, with the next heading of its rank or higher (or
-    the end) straight after. Read alone, it would start a chapter with nothing in it."""
+    the end) straight after. Read alone, it would start a chapter with nothing in it.
+    A teaser grid's title goes with it, heading or not ("Most read")."""
     dropping = {element for element, _, _ in marked}
     orphans: Marked = []
     for element, reason, _ in marked:
         if reason not in patterns.SECTION_CONTENT_REASONS:
             continue
         heading = _next_text_owner(element, dropping, "preceding")
-        if heading is None or heading.tag not in _HEADING_RANK or heading in dropping:
+        if heading is None or heading in dropping:
+            continue
+        if heading.tag not in _HEADING_RANK:
+            if reason == "teasers" and _is_label(heading):
+                orphans.append((heading, "teasers", text_of(heading)))
+                dropping.add(heading)
             continue
         following = _next_text_owner(element, dropping, "following")
         if following is None or _HEADING_RANK.get(following.tag, 7) <= _HEADING_RANK[heading.tag]:
@@ -99,28 +107,65 @@ def _orphaned_headings(marked: Marked) -> Marked:
     return orphans
 
 
+def _is_label(element: HtmlElement) -> bool:
+    """A block of a few words and no sentence: a title set without heading markup."""
+    text = text_of(element)
+    return (
+        element.tag in patterns.TEXT_TAGS
+        and 0 < len(text) <= 60
+        and not re.search(r"[.!?,;]$", text)
+        and next(element.iterdescendants(*patterns.BLOCK_TAGS), None) is None
+    )
+
+
 _HEADING_RANK = {f"h{n}": n for n in range(1, 7)}
 
 
 def _next_text_owner(
     element: HtmlElement, dropping: set[HtmlElement], axis: str
 ) -> HtmlElement | None:
-    """The heading that owns the nearest words before or after ``element`` (or the
-    element they sit in), not counting what is being left out."""
-    nodes = element.xpath(f"{axis}::text()[normalize-space()][position() <= 30]")
-    for node in reversed(nodes) if axis == "preceding" else nodes:
-        owner = node.getparent()
-        if owner is None:
-            continue
-        if node.is_tail:
-            owner = owner.getparent()
-            if owner is None:
-                continue
-        chain = [owner, *owner.iterancestors()]
-        if any(ancestor in dropping for ancestor in chain):
-            continue
-        return next((a for a in chain if a.tag in _HEADING_RANK), owner)
+    """The element that owns the nearest words before (``axis="preceding"``) or after
+    ``element``, not counting what is being left out: a heading, or the block the words
+    sit in. Walks siblings, then up: most pages answer within a few steps."""
+    before = axis == "preceding"
+    node = element
+    while node is not None:
+        if (node.tail or "").strip() and not before:
+            return node.getparent()  # words right after the element, in its parent
+        sibling = node.getprevious() if before else node.getnext()
+        while sibling is not None:
+            if before and (sibling.tail or "").strip():
+                return node.getparent()
+            if isinstance(sibling.tag, str) and sibling not in dropping and _has_words(sibling):
+                return _owner_at_edge(sibling, dropping, before)
+            if not before and (sibling.tail or "").strip():
+                return node.getparent()
+            sibling = sibling.getprevious() if before else sibling.getnext()
+        parent = node.getparent()
+        if parent is None or (before and (parent.text or "").strip()):
+            return parent
+        node = parent
     return None
+
+
+def _has_words(element: HtmlElement) -> bool:
+    return any(text.strip() for text in element.itertext())
+
+
+def _owner_at_edge(element: HtmlElement, dropping: set[HtmlElement], last: bool) -> HtmlElement:
+    """The heading or innermost block holding the last (or first) words of ``element``."""
+    if element.tag in _HEADING_RANK or (not last and (element.text or "").strip()):
+        return element
+    children = [c for c in element if isinstance(c.tag, str) and c not in dropping]
+    for child in reversed(children) if last else children:
+        tail_words = (child.tail or "").strip()
+        if last and tail_words:
+            return element
+        if _has_words(child):
+            return _owner_at_edge(child, dropping, last)
+        if not last and tail_words:
+            return element
+    return element
 
 
 Marked = list[tuple[HtmlElement, str, str]]
@@ -231,19 +276,24 @@ def _named(element: HtmlElement) -> str:
     return f"<{element.tag} {names}>" if names else f"<{element.tag}>"
 
 
-def _formulas_as_text(root: HtmlElement, dropped: list[Dropped]) -> None:
+def _formulas_as_text(root: HtmlElement, dropped: list[Dropped], language: str | None) -> None:
     """Make a short inline MathML formula a span of its symbols set apart (``A H``,
-    not ``AH``); leave out a longer one, which read symbol by symbol is no sentence.
+    not ``AH``); leave out a longer one, which read symbol by symbol is no sentence,
+    and in the middle of a sentence say "a formula" in its place, so that the
+    sentence still holds together.
 
     A screen reader speaks the MathML, which MediaWiki hides from the eye with
     ``display: none`` beside a picture of the formula; trafilatura drops ``<math>``.
     """
     for formula in list(root.iter("math")):
         symbols = [" ".join(t.itertext()) for t in formula.iter("mi", "mn", "mo", "ms", "mtext")]
+        spoken = " ".join(" ".join(symbols).split())
         if len(symbols) > patterns.MAX_FORMULA_SYMBOLS:
-            dropped.append(Dropped(" ".join(" ".join(symbols).split())[:300], "formula"))
-            formula.drop_tree()
-            continue
+            dropped.append(Dropped(spoken, "formula"))
+            if not _in_a_sentence(formula, spoken):
+                formula.drop_tree()
+                continue
+            spoken = patterns.A_FORMULA.get(language or "", patterns.A_FORMULA["en"])
         for wrapper in formula.iterancestors():
             if wrapper.tag not in patterns.INLINE_TAGS:
                 break
@@ -252,8 +302,17 @@ def _formulas_as_text(root: HtmlElement, dropped: list[Dropped]) -> None:
         tail = formula.tail
         formula.clear()
         formula.tag = "span"
-        formula.text = " ".join(" ".join(symbols).split())
+        formula.text = spoken
         formula.tail = tail
+
+
+def _in_a_sentence(formula: HtmlElement, spoken: str) -> bool:
+    """Words around the formula in its paragraph (not a formula set on a line of its own)."""
+    block = next((a for a in formula.iterancestors() if a.tag in patterns.BLOCK_TAGS), None)
+    if block is None:
+        return False
+    around = len(patterns.WORD.findall(text_of(block))) - len(patterns.WORD.findall(spoken))
+    return around >= 3
 
 
 def _wrap_loose_text(root: HtmlElement) -> None:

@@ -86,6 +86,7 @@ def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> 
         cleaned,
         main,
         hidden=hidden,
+        language=meta.language,
         keep_captions=keep_captions,
         plain=plain,
     )

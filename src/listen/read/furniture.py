@@ -17,6 +17,7 @@ from listen.read.appeals import MAX_APPEAL, appeal_reason
 from listen.read.markup import short_text, squashed, text_of
 from listen.read.stylesheet import HiddenRules
 from listen.read.tables import table_reason
+from listen.read.teasers import GRID_TAGS, is_teaser_grid
 
 
 def alt_texts(root: HtmlElement) -> set[str]:
@@ -63,8 +64,10 @@ def element_reason(
         return _keep_as_paragraph(element)
     if reason == "pull-quote" and not _repeated(element, page_text):
         return None  # a quote styled large but said only once is part of the text
-    if reason is None and tag in patterns.TEXT_TAGS:
-        reason = _text_reason(element)
+    if reason is None and tag in patterns.TEXT_TAGS and not _holds_blocks(element):
+        reason = _text_reason(element)  # (the blocks inside a container are judged each)
+    if reason is None and tag in GRID_TAGS and is_teaser_grid(element):
+        return "teasers"
     return reason
 
 
@@ -132,6 +135,10 @@ def _mostly_pictures(element: HtmlElement, size: int) -> bool:
     pictures = sum(1 for _ in element.iter("img", "picture", "figure"))
     pictures += len(element.xpath(".//*[@data-original or @data-src or @data-lazy-src]"))
     return pictures >= 3 and size < 400 * pictures
+
+
+def _holds_blocks(element: HtmlElement) -> bool:
+    return any(child.tag in patterns.BLOCK_TAGS for child in element)
 
 
 def _text_reason(element: HtmlElement) -> str | None:

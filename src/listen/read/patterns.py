@@ -27,6 +27,8 @@ TAG_REASONS = {
 # A formula of more symbols than this is not read: "E = m c 2" (five) is an equation a
 # listener can follow, a twenty-symbol derivation read symbol by symbol is not.
 MAX_FORMULA_SYMBOLS = 10
+# What a listener hears where a formula too long to read stood in a sentence.
+A_FORMULA = {"en": "a formula", "de": "eine Formel", "fr": "une formule", "es": "una fórmula"}
 # ``annotation`` is the TeX source of a MathML formula: never read out.
 SILENT_TAGS = {
     "script",
@@ -265,10 +267,12 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # (``cleanup.clean_tree``).
 LISTENER_REASONS = {
     "code", "table", "formula", "footnotes", "footnote-marker", "caption", "credit", "gallery",
-    "graphic", "embed", "player", "comments",
+    "graphic", "embed", "player", "comments", "teasers",
 }
 # What a heading may introduce and nothing else: when it is left out, so is the heading.
-SECTION_CONTENT_REASONS = {"table", "code", "navigation", "formula", "graphic", "embed", "gallery"}
+SECTION_CONTENT_REASONS = {
+    "table", "code", "navigation", "formula", "graphic", "embed", "gallery", "teasers",
+}
 # The commentary of a live match or event is the article, though its class says
 # "comment" (``live-match-comment``).
 LIVE_COMMENTARY = _tokens("live", "liveblog", "liveticker", "ticker", "commentary")

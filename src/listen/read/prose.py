@@ -9,7 +9,6 @@ what it kept with that weight to tell when to check its result against trafilatu
 
 from __future__ import annotations
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from listen.read import patterns
@@ -31,25 +30,20 @@ NEARLY_ALL = 0.9
 def prose_size(element: HtmlElement) -> int:
     """Characters in runs of text of at least ``MIN_RUN`` characters, link text left out."""
     size = 0
-    links = 0
-    for event, node in etree.iterwalk(element, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            continue  # a comment or processing instruction says nothing
-        if event == "start":
-            if node.tag == "a":
-                links += 1
-            if not links and node.tag not in _UNSEEN:
-                size += _run(node.text)
-        else:
-            if node.tag == "a":
-                links -= 1
-            if node is not element and not links:
-                size += _run(node.tail)
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.tag not in _UNSEEN:
+            size += _run(node.text)
+        if node is not element:
+            size += _run(node.tail)
+    for link in element.iter("a"):  # rare and small: take their words out again
+        size -= _run(link.text)
+        for inner in link.iterdescendants():
+            size -= _run(inner.text) + _run(inner.tail)
     return size
 
 
 def _run(text: str | None) -> int:
-    if not text:
+    if not text or len(text) < MIN_RUN:
         return 0
     length = len(text.strip())
     return length if length >= MIN_RUN else 0
