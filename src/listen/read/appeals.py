@@ -44,7 +44,7 @@ _DONATION = (
     r"|become a (?:supporter|patron|member) (?:of|and|today|now)"
     r"|(?:jetzt|bitte|hier) spenden\b|spenden sie\b"
     r"|unterstützen sie (?:uns|unsere arbeit|unseren journalismus|unabhängigen journalismus)"
-    r"|faites un don\b|soutenez(?:-nous| notre| le journalisme)"
+    r"|(?:je )?(?:fais|faites) un don\b|soutenez(?:-nous| notre| le journalisme)"
     r"|(?:haz|hacer) una donación|dona (?:ahora|hoy)\b|apóyanos\b"
     r"|apoya (?:nuestro|el) periodismo"
 )

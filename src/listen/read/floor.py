@@ -31,7 +31,8 @@ from listen.read.furniture import furniture_line
 CHECK_BELOW = 0.3
 # listen's result falls short when the text trafilatura finds on the untouched page
 # and listen neither reads nor leaves out for a stated reason is more than this share
-# of trafilatura's text.
+# of trafilatura's text. On the dev sets, reading trafilatura's choice instead gained
+# passages, taken together, on the pages above a half, and none between 0.4 and 0.5.
 SHORT_BY = 0.5
 # Reasons that do not account for text trafilatura finds in the article: they are
 # where a cleanup rule can take the article with it (a main column that says
@@ -40,10 +41,12 @@ SHORT_BY = 0.5
 UNACCOUNTED = {"outside-article", "sidebar", "aside", "form", "header", "footer"}
 # Furniture that is short by nature (a newsletter box, a share bar, a byline): a piece
 # longer than this is not what its class says (a paywalled article's body in a
-# ``membership`` box) and accounts for nothing.
+# ``membership`` box) and accounts for nothing. On the two dev sets nine in ten
+# newsletter boxes, share bars, ads and tag lists are under 410 characters, and every
+# byline, breadcrumb, credit and button under 260. (Menus, cookie notices and pop-ups
+# run long by nature: they always account for what they hold.)
 SHORT_BY_NATURE = {
-    "newsletter", "share", "ad", "byline", "breadcrumb", "tags", "cookie", "popup", "player",
-    "credit", "author-bio", "button", "navigation",
+    "newsletter", "share", "ad", "tags", "byline", "breadcrumb", "player", "credit", "button",
 }
 FURNITURE_SIZE = 500
 # Less text than this is no article ("Home", "Menu"), wherever it comes from.

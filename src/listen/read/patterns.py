@@ -324,8 +324,19 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related",
         re.compile(
             r"^(read more|continue reading|read next|read also|more stories|"
-            r"related( (posts|articles|stories))?|you (may|might) also like|"
-            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$",
+            r"related( (posts|articles|stories|content|news|links))?|"
+            r"you (may|might) also (like|enjoy)|more from [\w .'-]{1,40}|"
+            r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|"
+            r"weiterlesen|mehr zum thema|lesen sie auch|auch interessant|"
+            r"das könnte (dich|sie) (auch )?interessieren|mehr (von|zu) [\w .'-]{1,40}|"
+            r"weitere (artikel|beiträge|nachrichten|meldungen|themen|pressemitteilungen)\b.{0,40}|"
+            r"(aktuelle|neueste) (berichte|artikel|beiträge|nachrichten)\b.{0,40}|"
+            r"meistgelesen(e|en)?( artikel)?|ähnliche artikel|verwandte artikel|"
+            r"lire (la suite|aussi)|à lire aussi|sur le même (sujet|thème)|"
+            r"(articles|contenus) (liés|similaires|recommandés)|(les )?plus lus|"
+            r"leer más|(también )?te puede interesar|(noticias|artículos) relacionad[oa]s|"
+            r"lo más leído|(ver|lee) también|"
+            r"czytaj (też|także|więcej)|zobacz (też|także))\W*$",
             re.IGNORECASE,
         ),
     ),

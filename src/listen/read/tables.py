@@ -43,9 +43,9 @@ def table_reason(table: HtmlElement) -> str | None:
 
 def _is_item_list(body: list[HtmlElement]) -> bool:
     """A list set out as a table, an amount before each thing: a recipe's ingredients
-    ("250 g | flour"), a timeline ("1961 | The ferry is launched"). Each row names
-    something in words and holds no figure but the amount it opens with; a table that
-    names first and gives figures after ("France | 68 million") is one of figures."""
+    ("250 g | flour", "3 pots | cream, 200 g each"), a timeline ("1961 | The ferry is
+    launched"). Each row names something in words; a row that names first and gives
+    figures after ("France | 68 million") makes it a table of figures."""
     if len(body) < 2:
         return False
     opened = 0
@@ -55,8 +55,10 @@ def _is_item_list(body: list[HtmlElement]) -> bool:
             return False
         amount = bool(_AMOUNT.match(cells[0])) and len(cells) > 1
         named = cells[1:] if amount else cells
-        if not all(patterns.WORD.search(cell) and not _FIGURE.search(cell) for cell in named):
+        if not all(patterns.WORD.search(cell) for cell in named):
             return False
+        if not amount and any(_FIGURE.search(cell) for cell in named):
+            return False  # figures after a name: a table of figures
         opened += amount
     return opened > 0
 
