@@ -240,3 +240,39 @@ def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
     article = _html(f"<html><body><article><h1>Five boots</h1>{items}</article></body></html>")
     assert "Walking boot number 4" in _text(article)
     assert "teasers" not in _reasons(article).values()
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Lesen Sie auch", "related"),
+        ("Das könnte Sie auch interessieren!", "related"),
+        ("À lire aussi", "related"),
+        ("Te puede interesar", "related"),
+        ("Weitere Pressemitteilungen dieses Verbands", "related"),
+        ("Lea también: La alcaldía abre un nuevo parque en el centro", "related"),
+        ("Keine Kommentare", "comments"),
+        ("Um einen Kommentar zu hinterlassen, loggen Sie sich bitte ein.", "comments"),
+        ("Kategorie: Vereinsleben", "tags"),
+        ("Titelbild: Blick über den Hafen am Morgen", "caption"),
+        ("Crédits photos : Agence Morel", "credit"),
+    ],
+)
+def test_a_furniture_line_in_any_of_our_languages_is_left_out(line: str, reason: str) -> None:
+    html = f"<html><body><article><p>{PROSE}</p><p>{line}</p><p>{PROSE} Again.</p></article>"
+    article = _html(html + "</body></html>")
+    assert line not in _text(article)
+    assert _reasons(article)[line] == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Weitere Informationen zum Antrag finden Sie auf der Seite der Gemeinde.",
+        "Images of the old ferry were shown at the meeting.",
+        "The category: small towns with big plans, explained in detail below.",
+    ],
+)
+def test_a_sentence_that_begins_like_a_label_is_read(sentence: str) -> None:
+    html = f"<html><body><article><p>{PROSE}</p><p>{sentence}</p></article></body></html>"
+    assert sentence in _text(_html(html))

@@ -25,6 +25,9 @@ _NEWSLETTER = (
     r"|get (?:our|the) .{0,50}(?:newsletter|briefing) "
     r"|(?:subscribe|become a (?:subscriber|member))(?: (?:now|today|here))?\b"
     r"|don't miss (?:a|any) (?:story|stories|thing)"
+    r"|to (?:view|read|continue reading) the full (?:story|article),? (?:please )?subscribe"
+    r"|(?:submit|send) (?:us )?your letter"
+    r"|zapraszamy (?:też )?do subskrypcji|pour accéder en illimité|hazte (?:miembro|socio)"
     # German
     r"|(?:jetzt |hier )?(?:(?:unseren?|den|zum) )?(?:kostenlosen? )?newsletter "
     r"(?:abonnieren|bestellen|anmelden)"
@@ -44,6 +47,7 @@ _DONATION = (
     r"|become a (?:supporter|patron|member) (?:of|and|today|now)"
     r"|(?:jetzt|bitte|hier) spenden\b|spenden sie\b"
     r"|unterstützen sie (?:uns|unsere arbeit|unseren journalismus|unabhängigen journalismus)"
+    r"|unterstütze (?:uns|unsere arbeit|[A-ZÄÖÜ][\w-]+ ?$)"
     r"|(?:je )?(?:fais|faites) un don\b|soutenez(?:-nous| notre| le journalisme)"
     r"|(?:haz|hacer) una donación|dona (?:ahora|hoy)\b|apóyanos\b"
     r"|apoya (?:nuestro|el) periodismo"
@@ -51,21 +55,22 @@ _DONATION = (
 _APP = (
     r"(?:download|get|install|try) (?:our|the) (?:free |new )?(?:[\w-]+ ){0,2}app\b"
     r"|(?:available|download it) (?:on|in|from) the app store|get it on google play"
-    r"|(?:follow|join) (?:us|our [\w ]{0,20}channel) on (?:whatsapp|telegram|signal|"
-    r"instagram|facebook|tiktok|threads|bluesky|mastodon|x|twitter)\b"
+    r"|(?:follow|join) (?:us|our [\w ]{0,20}channel|the [\w ]{1,30}) on "
+    r"(?:whatsapp|telegram|signal|instagram|facebook|tiktok|threads|bluesky|mastodon|x|twitter)\b"
     r"|chat with us on|(?:whatsapp|telegram)[- ](?:channel|kanal|canal)"
     r"|laden sie .{0,40}\bapp\b|(?:unsere |die )?app (?:herunterladen|installieren)"
     r"|folgen sie uns auf\b"
     r"|téléchargez (?:notre |l'|la )?(?:nouvelle )?(?:application|appli|app)\b"
     r"|suivez-nous sur\b|rejoignez-nous sur\b"
-    r"|descarga (?:nuestra|la) (?:app|aplicación)|síguenos en\b|únete a nuestro canal"
+    r"|descarga (?:nuestra|la) (?:app|aplicación)|s[ií]guenos en\b|únete a nuestro canal"
 )
 # Words every appeal above contains: most blocks are passed over on this one search.
 _ANY = re.compile(
     r"newsletter|subscri|sign up|regist|inbox|mail|donat|spende|don\b|support|unterstütz"
     r"|soutenez|apóy|apoya|\bapp\b|appli|aplicación|app store|whatsapp|telegram|follow"
     r"|join|folgen|suivez|rejoign|síguenos|únete|abonn|abo\b|suscri|apúnt|bolet|lettre"
-    r"|member|patron|chat with|miss|give|recevez|recibe|descarga|téléchargez|laden sie",
+    r"|member|patron|chat with|miss|give|recevez|recibe|descarga|téléchargez|laden sie"
+    r"|letter|subskryp|illimité|hazte|siguenos",
     re.IGNORECASE,
 )
 # An appeal opens its block: its words come within the lead-in and a few words more.

@@ -66,6 +66,8 @@ def element_reason(
         return None  # a quote styled large but said only once is part of the text
     if reason is None and tag in patterns.TEXT_TAGS and not _holds_blocks(element):
         reason = _text_reason(element)  # (the blocks inside a container are judged each)
+        if reason == "caption" and keep_captions:
+            return None
     if reason is None and tag in GRID_TAGS and is_teaser_grid(element):
         return "teasers"
     return reason
@@ -165,7 +167,7 @@ def _names_only(credit: str) -> bool:
     """"Portrait by George Del Barrio", not "Artwork by local children hangs in …"."""
     if credit.lstrip("( ").startswith("©"):
         return True  # a copyright line
-    named = re.split(r"\b(?:by|:|©)\s*", credit, maxsplit=1, flags=re.IGNORECASE)[-1]
+    named = re.split(r"(?:\bby\b|:|©)\s*", credit, maxsplit=1, flags=re.IGNORECASE)[-1]
     return all(
         word[:1].isupper() or len(word) < 4 or word.lower() in patterns.CREDIT_WORDS_ALLOWED
         for word in re.findall(r"[^\W\d_]+", named)

@@ -323,20 +323,24 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "related",
         re.compile(
-            r"^(read more|continue reading|read next|read also|more stories|"
+            r"^(?!.*\w\s*[.?]\s*$)"  # a label, not a sentence
+            r"(read more|continue reading|read next|read also|more stories|"
             r"related( (posts|articles|stories|content|news|links))?|"
             r"you (may|might) also (like|enjoy)|more from [\w .'-]{1,40}|"
             r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|"
             r"weiterlesen|mehr zum thema|lesen sie auch|auch interessant|"
             r"das könnte (dich|sie) (auch )?interessieren|mehr (von|zu) [\w .'-]{1,40}|"
-            r"weitere (artikel|beiträge|nachrichten|meldungen|themen|pressemitteilungen)\b.{0,40}|"
-            r"(aktuelle|neueste) (berichte|artikel|beiträge|nachrichten)\b.{0,40}|"
+            r"weitere (artikel|beiträge|nachrichten|meldungen|themen|pressemitteilungen)\b"
+            r"[^.!?]{0,40}|"
+            r"(aktuelle|neueste) (berichte|artikel|beiträge|nachrichten)\b[^.!?]{0,40}|"
             r"meistgelesen(e|en)?( artikel)?|ähnliche artikel|verwandte artikel|"
             r"lire (la suite|aussi)|à lire aussi|sur le même (sujet|thème)|"
             r"(articles|contenus) (liés|similaires|recommandés)|(les )?plus lus|"
             r"leer más|(también )?te puede interesar|(noticias|artículos) relacionad[oa]s|"
             r"lo más leído|(ver|lee) también|"
-            r"czytaj (też|także|więcej)|zobacz (też|także))\W*$",
+            r"czytaj (też|także|więcej)|zobacz (też|także)|dowiedz się więcej|więcej informacji|"
+            r"notas relacionadas|mehr themen|top-themen\b[^.!?]{0,40}|"
+            r"weitere (informationen|tipps|tourentipps)\b[^.!?]{0,60})\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -357,10 +361,38 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "comments",
+        re.compile(
+            r"^((no|keine|\d+) (comments?|kommentare?|commentaires?|comentarios?)( yet| bisher)?"
+            r"|be the first to comment|log in to (comment|reply)|sie (sind (aktuell )?nicht "
+            r"eingeloggt|müssen (angemeldet|eingeloggt) sein).{0,60}"
+            r"|(you must be logged in|log in|please log in) to (post|leave|write) a comment.{0,40}"
+            r"|um einen kommentar zu (hinterlassen|schreiben|verfassen).{0,60})\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "tags",
+        re.compile(
+            r"^(category|categories|kategorie|kategorien|catégorie|categoría|rubrik|rubrique)"
+            r"\s*:\s*[^.!?]{1,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "caption",  # a title picture's line, whatever it says
+        re.compile(
+            r"^(titelbild|beitragsbild|aufmacherbild|header image|featured image|image illustrative"
+            r"|photo d'illustration|imagen de portada)\s*(:.{0,120})?$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "credit",
         re.compile(
             r"^\(?((all|top|lead|cover) )?(photo|photograph|image|illustration|portrait|artwork"
-            r"|credit|foto|bild|photo credit|cr[ée]dit photo)s?\s*(:|©|by\b)|^©",
+            r"|credit|foto|bild|photo credit|cr[ée]dit photo|cr[ée]dits? photos?|bildquelle"
+            r"|fuente)s?\s*(:|©|by\b)|^©",
             re.IGNORECASE,
         ),
     ),
@@ -369,7 +401,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "Learn more about WebIDE", "[Read: Why Tunisia …]", "Related: …", "Lire aussi : …".
 TEASER = re.compile(
     r"^\[?((learn|read|find out|see) more\b|(read|see|related|also read|lire( aussi)?"
-    r"|mehr zum thema|lesen sie auch)\s*:).{0,120}$",
+    r"|à lire aussi|voir aussi|mehr zum thema|lesen sie (auch|mehr)|lea( también| más)?|mira"
+    r"|puedes ver|te recomendamos|relacionad[oa]|czytaj (też|także|więcej))\s*:).{0,120}$",
     re.IGNORECASE,
 )
 TEASER_TAGS = {"p", "li", "div", "h2", "h3", "h4", "h5", "h6"}
