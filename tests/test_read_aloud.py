@@ -256,6 +256,14 @@ def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
         ("Kategorie: Vereinsleben", "tags"),
         ("Titelbild: Blick über den Hafen am Morgen", "caption"),
         ("Crédits photos : Agence Morel", "credit"),
+        ("Le maire devant la mairie. © Agence Morel", "caption"),
+        ("Quelle: Landesregierung", "credit"),
+        ("dpa/sda", "credit"),
+        ("NEWS TEILEN:", "share"),
+        ("Letzte Änderung 14.02.2019", "byline"),
+        ("Ten tekst przeczytasz w mniej niż minutę", "byline"),
+        ("Werbung. Dieser Beitrag enthält Werbung für eine Gartenmarke.", "ad"),
+        ("Help us continue to bring you the news from the valley.", "donation"),
     ],
 )
 def test_a_furniture_line_in_any_of_our_languages_is_left_out(line: str, reason: str) -> None:
@@ -271,6 +279,8 @@ def test_a_furniture_line_in_any_of_our_languages_is_left_out(line: str, reason:
         "Weitere Informationen zum Antrag finden Sie auf der Seite der Gemeinde.",
         "Images of the old ferry were shown at the meeting.",
         "The category: small towns with big plans, explained in detail below.",
+        "Werbung für Tabak ist in Deutschland seit Jahren verboten.",
+        "Source: the council said the figures were wrong.",
     ],
 )
 def test_a_sentence_that_begins_like_a_label_is_read(sentence: str) -> None:

@@ -45,6 +45,7 @@ _DONATION = (
     r"(?:please )?(?:donate|make a donation|give (?:today|now))\b"
     r"|(?:support|help fund) (?:our|independent|this) (?:journalism|work|reporting|newsroom)"
     r"|become a (?:supporter|patron|member) (?:of|and|today|now)"
+    r"|help us (?:continue|keep)\b"
     r"|(?:jetzt|bitte|hier) spenden\b|spenden sie\b"
     r"|unterstützen sie (?:uns|unsere arbeit|unseren journalismus|unabhängigen journalismus)"
     r"|unterstütze (?:uns|unsere arbeit|[A-ZÄÖÜ][\w-]+ ?$)"
@@ -58,6 +59,7 @@ _APP = (
     r"|(?:follow|join) (?:us|our [\w ]{0,20}channel|the [\w ]{1,30}) on "
     r"(?:whatsapp|telegram|signal|instagram|facebook|tiktok|threads|bluesky|mastodon|x|twitter)\b"
     r"|chat with us on|(?:whatsapp|telegram)[- ](?:channel|kanal|canal)"
+    r"|.{0,40}(?:canal|kanal|channel) (?:de|on|auf) (?:telegram|whatsapp)"
     r"|laden sie .{0,40}\bapp\b|(?:unsere |die )?app (?:herunterladen|installieren)"
     r"|folgen sie uns auf\b"
     r"|téléchargez (?:notre |l'|la )?(?:nouvelle )?(?:application|appli|app)\b"
@@ -70,7 +72,7 @@ _ANY = re.compile(
     r"|soutenez|apóy|apoya|\bapp\b|appli|aplicación|app store|whatsapp|telegram|follow"
     r"|join|folgen|suivez|rejoign|síguenos|únete|abonn|abo\b|suscri|apúnt|bolet|lettre"
     r"|member|patron|chat with|miss|give|recevez|recibe|descarga|téléchargez|laden sie"
-    r"|letter|subskryp|illimité|hazte|siguenos",
+    r"|letter|subskryp|illimité|hazte|siguenos|help us|canal|kanal|channel",
     re.IGNORECASE,
 )
 # An appeal opens its block: its words come within the lead-in and a few words more.

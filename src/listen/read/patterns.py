@@ -305,7 +305,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(advertisement|advertising|anzeige|werbung|publicit[ée]|annonce|"
             r"sponsored( content)?|ad|ads|(story|article) continues below"
-            r"( advertisement)?|continue reading (below|the main story))\W*$",
+            r"( advertisement)?|continue reading (below|the main story))\W*$"
+            r"|^\*?(anzeige|werbung)\s*[.:,*]",  # "Werbung. Dieser Beitrag enthält Werbung …"
             re.IGNORECASE,
         ),
     ),
@@ -340,7 +341,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"lo más leído|(ver|lee) también|"
             r"czytaj (też|także|więcej)|zobacz (też|także)|dowiedz się więcej|więcej informacji|"
             r"notas relacionadas|mehr themen|top-themen\b[^.!?]{0,40}|"
-            r"weitere (informationen|tipps|tourentipps)\b[^.!?]{0,60})\W*$",
+            r"weitere (informationen|tipps|tourentipps)\b[^.!?]{0,60}|mehr zum thema\b[^.!?]{0,40})"
+            r"\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -348,7 +350,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "share",
         re.compile(
             r"^(share( this( article| story| post)?)?|share on \w+|tweet|"
-            r"copy link|teilen|partager)\W*$",
+            r"copy link|((news|artikel|beitrag|seite) )?teilen|partager|compartir)\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -364,8 +366,10 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "comments",
         re.compile(
             r"^((no|keine|\d+) (comments?|kommentare?|commentaires?|comentarios?)( yet| bisher)?"
-            r"|be the first to comment|log in to (comment|reply)|sie (sind (aktuell )?nicht "
-            r"eingeloggt|müssen (angemeldet|eingeloggt) sein).{0,60}"
+            r"( \(.{0,80}\))?"
+            r"|be the first to comment|log in to (comment|reply)|(sie (sind (aktuell )?nicht "
+            r"eingeloggt|müssen (angemeldet|eingeloggt) sein)|du musst (angemeldet|eingeloggt) "
+            r"sein).{0,60}"
             r"|(you must be logged in|log in|please log in) to (post|leave|write) a comment.{0,40}"
             r"|um einen kommentar zu (hinterlassen|schreiben|verfassen).{0,60})\W*$",
             re.IGNORECASE,
@@ -388,11 +392,31 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "caption",  # a picture's line with its credit after it, or its "Enlarge" button
+        re.compile(
+            r"^[^©.!?]{5,160}[.!?]?\s*©\s*[\w .&/-]{2,50}$"
+            r"|^(vergrößern|enlarge|agrandir|ampliar)\s+\S.{0,200}$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "credit",
         re.compile(
             r"^\(?((all|top|lead|cover) )?(photo|photograph|image|illustration|portrait|artwork"
             r"|credit|foto|bild|photo credit|cr[ée]dit photo|cr[ée]dits? photos?|bildquelle"
-            r"|fuente)s?\s*(:|©|by\b)|^©",
+            r"|fuente|quelle|source)s?\s*(:|©|by\b)|^©"
+            r"|^([\w.]{1,12}\s*/\s*)*(dpa|afp|ap|reuters|pap|kna|epd|apa|sda|efe|ansa)"
+            r"(\s*/\s*[\w.]{1,12})*$",  # an agency's initials: "aja/PAP", "dpa/sda"
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "byline",  # a date line, a reading time
+        re.compile(
+            r"^(last (modified|updated)|letzte (änderung|aktualisierung)|release date|"
+            r"veröffentlich(t|ung)|publié le|publicado)\s*(am|on|le|el)?\s*:?\s*[\d./\s:-]*$"
+            r"|^(\d+ min(ute)?s? read|lesezeit:? \d+ min\w*|temps de lecture.{0,20}"
+            r"|tiempo de lectura.{0,20}|ten tekst przeczytasz.{0,40})$",
             re.IGNORECASE,
         ),
     ),
