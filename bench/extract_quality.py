@@ -179,6 +179,8 @@ def _rules_off(rules: frozenset[str]) -> Iterator[None]:
         stack.enter_context(patch.object(patterns, "CLASS_REASONS", kept))
         kept_roles = {k: v for k, v in patterns.ROLE_REASONS.items() if k not in roles}
         stack.enter_context(patch.dict(patterns.ROLE_REASONS, kept_roles, clear=True))
+        stack.callback(furniture.class_reasons_cache_clear)  # read with the rules restored
+        furniture.class_reasons_cache_clear()  # and with these ones
         yield
 
 

@@ -8,6 +8,7 @@ A caption is also known by repeating a picture's description.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml.html import HtmlElement
@@ -101,15 +102,28 @@ def _attribute_reason(element: HtmlElement, body_size: int | None) -> str | None
         return None
     if not names:
         return None
-    inline = element.tag in patterns.INLINE_TAGS
-    for reason, pattern in patterns.CLASS_REASONS:
-        if inline and reason not in patterns.INLINE_REASONS:
-            continue
-        if pattern.search(names) and _plausible(element, reason, body_size):
+    for reason in _class_reasons(names, element.tag in patterns.INLINE_TAGS):
+        if _plausible(element, reason, body_size):
             if reason == "comments" and patterns.LIVE_COMMENTARY.search(names):
                 return None
             return reason
     return None
+
+
+def class_reasons_cache_clear() -> None:
+    """Forget the class names read so far (after changing ``patterns.CLASS_REASONS``)."""
+    _class_reasons.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_reasons(names: str, inline: bool) -> tuple[str, ...]:
+    """The reasons whose class words ``names`` holds, in order (a page repeats its class
+    names, a site its templates: each is read once)."""
+    return tuple(
+        reason
+        for reason, pattern in patterns.CLASS_REASONS
+        if (not inline or reason in patterns.INLINE_REASONS) and pattern.search(names)
+    )
 
 
 def _short_id(value: str) -> str:
@@ -158,9 +172,17 @@ def furniture_line(text: str) -> str | None:
     "Share this article", "Photo: Ana Ruiz", "Sign up for our newsletter …"), or None."""
     if len(text) <= 160:
         for reason, pattern in patterns.TEXT_REASONS:
-            if pattern.search(text) and (reason != "credit" or _names_only(text)):  # or "© …"
-                return reason
+            if not pattern.search(text):
+                continue
+            if reason == "credit" and not _names_only(text):
+                continue  # "Artwork by local children hangs in the hall"
+            if reason == "related" and _SENTENCE.search(text):
+                continue  # "Weitere Informationen finden Sie hier." is a sentence
+            return reason
     return appeal_reason(text)
+
+
+_SENTENCE = re.compile(r"\w\s*[.?]\s*$")
 
 
 def _names_only(credit: str) -> bool:

@@ -324,8 +324,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "related",
         re.compile(
-            r"^(?!.*\w\s*[.?]\s*$)"  # a label, not a sentence
-            r"(read more|continue reading|read next|read also|more stories|"
+            r"^(read more|continue reading|read next|read also|more stories|"
             r"related( (posts|articles|stories|content|news|links))?|"
             r"you (may|might) also (like|enjoy)|more from [\w .'-]{1,40}|"
             r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|"
@@ -394,7 +393,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "caption",  # a picture's line with its credit after it, or its "Enlarge" button
         re.compile(
-            r"^[^©.!?]{5,160}[.!?]?\s*©\s*[\w .&/-]{2,50}$"
+            r"^(?=.{5,160}©)[^©.!?]{5,160}[.!?]?\s*©\s*[\w .&/-]{2,50}$"
             r"|^(vergrößern|enlarge|agrandir|ampliar)\s+\S.{0,200}$",
             re.IGNORECASE,
         ),
