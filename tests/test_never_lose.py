@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import lxml.html
 import pytest
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ from listen.errors import ExtractError
 from listen.models import Article, Page
 from listen.read.extract import extract_article
 from listen.read.load import load_page
+from listen.read.prose import prose_size
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SENTENCE = (
@@ -37,6 +39,18 @@ def _text(article: Article) -> str:
 
 def _notes(article: Article) -> str:
     return " ".join(article.notes)
+
+
+def test_running_text_is_long_runs_of_words_outside_links_and_scripts() -> None:
+    run = "forty characters and more, a run of prose"  # 41 characters
+    html = (
+        f"<div><p>{run}</p>short line<br>{run}<a href='/x'>{run}</a>"
+        f"<script>{run}</script><p><b>{run}</b> {run}</p></div>"
+    )
+    element = lxml.html.fragment_fromstring(html)
+    # The paragraph, the tail after <br>, the bold words and the words after them: four
+    # runs; not the short line, the link or the script.
+    assert prose_size(element) == 4 * len(run)
 
 
 def test_a_page_wrapped_whole_in_a_form_keeps_its_article_and_says_so() -> None:
