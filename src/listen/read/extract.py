@@ -1,13 +1,15 @@
 """Stage 2: find the article in a ``Page`` and return it as typed blocks with metadata.
 
-trafilatura, lxml and beautifulsoup4 live here and in the helpers ``cleanup``,
-``blocks`` and ``metadata``. The steps:
+trafilatura, lxml and beautifulsoup4 live here and in the helpers. The steps:
 
 1. parse the page once with lxml and read the metadata (JSON-LD, OpenGraph, meta);
-2. apply a site rule from ``listen.toml`` if one matches the page's host;
-3. drop page furniture, recording each piece and why (``cleanup``);
-4. let trafilatura pick the main content from the cleaned tree (its XML output);
-5. map that to blocks and remove what only shows up as text (``blocks.polish``).
+2. refuse a page that is no article: a directory listing, a tag page … (``pagekind``);
+3. apply a site rule from ``listen.toml`` if one matches the page's host;
+4. drop page furniture, recording each piece and why, but never the article
+   (``cleanup``, weighing the page's running text with ``prose``);
+5. let trafilatura pick the main content from the cleaned tree (its XML output);
+6. map that to blocks and remove what only shows up as text (``blocks.polish``);
+7. check the result against trafilatura's choice on the untouched page (``floor``).
 """
 
 from __future__ import annotations
@@ -66,38 +68,34 @@ def extract_article(
 
 
 def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> Article:
-    tree = _parse(page.html, page.source)
+    tree = _parse(page.html, page.source)  # 1.
     meta = read_metadata(tree, page.url)
-    dropped: list[Dropped] = []
-    body: HtmlElement | None = None
     rule = find_rule(rules, page.url, meta.url)
     if rule is None or not rule.keep:  # a site rule's keep says where the article is
-        _refuse_non_article(tree, meta, page.source)
+        _refuse_non_article(tree, meta, page.source)  # 2.
+    body: HtmlElement | None = None
+    dropped: list[Dropped] = []
     if rule is not None:
-        tree, body, rule_dropped = _apply_rule(page.html, rule, page.source)
-        dropped += rule_dropped
+        tree, body, dropped = _apply_rule(page.html, rule, page.source)  # 3.
     # A site rule's kept body is cleaned like a whole page: its share bars, ads and
     # footnote markers are still page furniture.
     cleaned = body if body is not None else tree
     plain = is_plain_text_document(cleaned)
     main = MainText(cleaned) if body is None else MainText.given_by_publisher()
-    hidden = hidden_rules(tree)  # the whole page's <style>, also over a site rule's body
-    cleaning = clean_tree(
+    cleaning = clean_tree(  # 4.
         cleaned,
         main,
-        hidden=hidden,
+        hidden=hidden_rules(tree),  # the whole page's <style>, also over a site rule's body
         language=meta.language,
         keep_captions=keep_captions,
         plain=plain,
     )
-    dropped += cleaning.dropped
-    notes = cleaning.notes
-    blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)
-    dropped += outside
-    blocks, polished = blocklib.polish(blocks, authors=meta.authors)
-    dropped += polished
+    blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)  # 5.
+    blocks, polished = blocklib.polish(blocks, authors=meta.authors)  # 6.
+    dropped += cleaning.dropped + outside + polished
+    notes = list(cleaning.notes)
     if body is None:  # a site rule's body is the publisher's word, not a guess to check
-        floor = keep_the_floor(
+        floor = keep_the_floor(  # 7.
             blocks,
             dropped,
             page_prose=main.total,
