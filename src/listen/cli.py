@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,7 +19,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
+from typer.core import TyperGroup
 
 from listen import __version__
 from listen.config import load_settings
@@ -122,6 +125,12 @@ def render(
                      ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article.")
                        ] = False,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Fetch nothing: local files only, and a generated cover.")] = False,
+    fetch_images: Annotated[bool | None, typer.Option(  # noqa: UP007
+        "--fetch-images/--no-fetch-images",
+        help="Download the article's lead image for the cover (default: only when the "
+             "article itself is a URL).", show_default=False)] = None,
 ) -> None:
     """Render articles to MP3 and add them to output/feed.xml.
 
@@ -132,6 +141,7 @@ def render(
 
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
                              use_cache=False if no_cache else None, srt=srt or None,
+                             offline=offline or None, fetch_images=fetch_images,
                              **{"show.base_url": base_url})
     all_sources = _expand_sources(sources or [], from_file)
     results: list[tuple[str, RenderResult | ListenError]] = []
@@ -167,7 +177,7 @@ def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise SourceError(f"cannot read the list of sources {from_file} ({reason}): "
                               "check the path given to --from-file") from exc
-        listed += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        listed += _listed_sources(lines)
     if not listed:
         raise SourceError("no source given: name an article file, a URL, or - for stdin")
     expanded: list[str] = []
@@ -181,6 +191,17 @@ def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
         else:
             expanded.append(source)
     return expanded
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+"""`` # note`` after a source; a ``#`` with no space before it is a URL's fragment."""
+
+
+def _listed_sources(lines: list[str]) -> list[str]:
+    """The sources of a --from-file list: blank lines, ``# comment`` lines and
+    comments after a source left out."""
+    sources = (_TRAILING_COMMENT.sub("", line).strip() for line in lines)
+    return [source for source in sources if source and not source.startswith("#")]
 
 
 def _stdin(source: str) -> Any:
@@ -277,20 +298,157 @@ def _explain(narration: Any) -> None:
         err_console.print(f"Note: {escape(note)}", highlight=False)
 
 
+class _VoicesGroup(TyperGroup):
+    """``listen voices --available [LANGUAGE]``: a word after ``--available`` is the
+    language to list, not a sub-command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "--available" in args:
+            args = self._language_as_option(args)
+        return super().parse_args(ctx, args)
+
+    def _language_as_option(self, args: list[str]) -> list[str]:
+        taking_value = False
+        for at, arg in enumerate(args):
+            if not taking_value and not arg.startswith("-") and arg not in self.commands:
+                return [*args[:at], "--language", *args[at:]]
+            taking_value = arg in ("--config", "-c", "--language")
+        return args
+
+
+voices_app = typer.Typer(cls=_VoicesGroup, no_args_is_help=False, rich_markup_mode="rich")
+app.add_typer(voices_app, name="voices")
+
+
 @app.command()
 @friendly
-def voices(
+def embed(
+    article: Annotated[str | None, typer.Argument(  # noqa: UP007
+        help="The publisher's article page: a file, an http(s) URL, or -.")] = None,
+    episode: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="The episode: its id (`listen feed list`) or its MP3's path; default: the "
+             "episode rendered from ARTICLE.")] = None,
+    at: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--at", help="CSS selector of the element to put the player before (default: "
+                     "after the headline).")] = None,
+    out: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--out", "-o", help="Write the page to FILE (default: standard output).")] = None,
+    snippet_of: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--snippet", metavar="ID", help="Print the lines to paste into a CMS template for "
+                                        "episode ID (an id or an MP3's path) instead.")] = None,
+    base_url: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Where the output folder is served; the player's files are named under it.")
+                        ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """List voice profiles and every engine voice, and say which espeak-ng is loaded.
+    """Put the player into the publisher's own page, marking every narrated paragraph.
 
-    Example: listen voices
+    Example: listen embed article.html --out article-with-audio.html
     """
+    from listen.embedding import embed_page, snippet
+    from listen.fsutil import write_atomic
+
+    settings = load_settings(config, **{"show.base_url": base_url})
+    if snippet_of is not None:
+        if article is not None:
+            raise SourceError("give ARTICLE or --snippet ID, not both")
+        lines, warnings = snippet(settings, snippet_of)
+        out_console.print(lines, highlight=False, markup=False, end="")
+        _warn(warnings)
+        return
+    if article is None:
+        raise SourceError("no article given: name the publisher's page (a file or URL), "
+                          "or use --snippet ID")
+    page = embed_page(article, settings, episode=episode, at=at, target=out,
+                      stdin=_stdin(article))
+    if out is None:
+        sys.stdout.buffer.write(page.content)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(out, page.content, fix="choose another file with --out")
+    if page.missing:
+        shown = "; ".join(repr(text[:60]) for text in page.missing[:3])
+        _warn([f"{len(page.missing)} narrated paragraph(s) not found on the page, so not "
+               f"highlighted: {shown}"])
+    _warn(page.warnings)
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
+
+
+@voices_app.callback(invoke_without_command=True)
+@friendly
+def voices(
+    ctx: typer.Context,
+    available: Annotated[bool, typer.Option(
+        "--available", help="List Piper's voice catalogue instead, marking what is installed; "
+        "--available de lists one language.")] = False,
+    language: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--language", hidden=True, help="The language --available lists.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="With --available: fetch the catalogue again now.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List voice profiles and every engine voice, and say which espeak-ng is loaded;
+    with --available, Piper's voices for every language, to install and remove.
+
+    Example: listen voices --available de; listen voices install de
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = load_settings(config)
+    if available or language:
+        from listen.voicesview import catalogue_report
+
+        for renderable in catalogue_report(settings, language or "", refresh=refresh):
+            out_console.print(renderable)
+        return
     from listen.doctor import voices_report
 
-    settings = load_settings(config)
     for renderable in voices_report(settings):
         out_console.print(renderable)
+
+
+@voices_app.command("install")
+@friendly
+def voices_install(
+    voice: Annotated[str, typer.Argument(
+        metavar="NAME|LANGUAGE",
+        help="A voice of the catalogue (de_DE-thorsten-medium), a speaker (thorsten), or a "
+             "language (de, pt-BR, German) for its best voice.")],
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch the catalogue again first.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Download a Piper voice, check it, and make it a voice profile.
+
+    Example: listen voices install de
+    """
+    from listen.voicesview import install_with_progress
+
+    for line in install_with_progress(load_settings(config), voice, err_console,
+                                      refresh=refresh):
+        out_console.print(line, highlight=False, markup=False)
+
+
+@voices_app.command("remove")
+@friendly
+def voices_remove(
+    name: Annotated[str, typer.Argument(help="An installed voice (`listen voices` lists them).")],
+    config: ConfigOption = None,
+) -> None:
+    """Delete an installed voice: its model, config, model card and profile.
+
+    Example: listen voices remove de_DE-thorsten-medium
+    """
+    from listen.sound.installed import remove, voices_folder
+
+    folder = voices_folder(load_settings(config).voices_folder)
+    removed = remove(name, folder)
+    out_console.print(f"removed {name} from {folder} ({', '.join(p.name for p in removed)})",
+                      highlight=False, markup=False)
 
 
 @app.command()
@@ -312,7 +470,13 @@ def doctor(
 
 @feed_app.command("list")
 @friendly
-def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
+def feed_list(
+    out: OutOption = None,
+    config: ConfigOption = None,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="One line per episode, tab-separated: id, title, date, duration, "
+                        "file (what a pipe or a narrow terminal gets anyway).")] = False,
+) -> None:
     """List the episodes in the catalog, newest first.
 
     Example: listen feed list --out output
@@ -320,34 +484,57 @@ def feed_list(out: OutOption = None, config: ConfigOption = None) -> None:
     from listen.publish.folder import list_episodes
 
     settings = load_settings(config, out_dir=out)
+    rows = [(ep.id, ep.title, ep.pub_date.date().isoformat(), f"{ep.duration / 60:.1f} min",
+             ep.audio_file) for ep in list_episodes(settings.out_dir)]
+    if not rows:
+        err_console.print(f"no episodes in {escape(str(settings.out_dir))}", highlight=False)
+        return
+    table = _episode_table(rows)
+    if not plain and out_console.is_terminal and _fits(table):
+        out_console.print(table)
+        return
+    for row in rows:  # ids whole, one line each: copied or cut -f1 intact
+        typer.echo("\t".join(" ".join(cell.split()) for cell in row))
+
+
+def _episode_table(rows: Sequence[tuple[str, ...]]) -> Table:
     table = Table()
     for column in ("id", "title", "date", "duration", "file"):
-        # ids are what `feed remove` takes: shown whole, folded, never cut short
-        table.add_column(column, overflow="fold")
-    for ep in list_episodes(settings.out_dir):
-        table.add_row(escape(ep.id), escape(ep.title), ep.pub_date.date().isoformat(),
-                      f"{ep.duration / 60:.1f} min", escape(ep.audio_file))
-    out_console.print(table)
+        # ids and file names are what `feed remove` takes: never folded or cut short
+        table.add_column(column, no_wrap=column != "title")
+    for row in rows:
+        table.add_row(*map(escape, row))
+    return table
+
+
+def _fits(table: Table) -> bool:
+    """Whether the table fits the terminal with its ids and file names unbroken."""
+    unbounded = out_console.options.update(width=10_000)  # measures are capped at the width
+    return Measurement.get(out_console, unbounded, table).minimum <= out_console.width
 
 
 @feed_app.command("remove")
 @friendly
 def feed_remove(
-    episode_id: Annotated[str, typer.Argument(metavar="ID", help="The episode id (its URL).")],
+    episode: Annotated[str, typer.Argument(
+        metavar="EPISODE",
+        help="The episode: its id, the article's URL, its slug, or its MP3's path.")],
     out: OutOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Remove an episode from the catalog and the feed (its files stay).
 
-    Example: listen feed remove https://example.com/news/story.html
+    Example: listen feed remove output/harbour-ferry-returns.mp3
     """
-    from listen.publish.folder import unpublish
+    from listen.publish.folder import find_episode, unpublish
 
     settings = load_settings(config, out_dir=out)
-    if not unpublish(settings.out_dir, episode_id):
-        raise SourceError(f"no episode {episode_id!r} in {settings.out_dir}: "
-                          "see `listen feed list` for the ids")
-    out_console.print(f"removed {episode_id}")
+    found = find_episode(settings.out_dir, episode)
+    if found is None or not unpublish(settings.out_dir, found.id):
+        raise SourceError(f"no episode {episode!r} in {settings.out_dir}: give its id, URL, "
+                          "slug or MP3 path (`listen feed list` shows them)")
+    out_console.print(f'removed "{found.title}" ({found.audio_file}, id {found.id}); its '
+                      f"files stay in {settings.out_dir}", highlight=False, markup=False)
 
 
 @feed_app.command("rebuild")

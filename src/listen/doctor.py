@@ -30,7 +30,7 @@ def voices_report(settings: Settings) -> Iterator[RenderableType]:
     profiles = Table(title="Voice profiles (use with --voice)")
     for column in ("name", "engine", "voice", "language", "rate"):
         profiles.add_column(column)
-    for profile in list_profiles(settings.voices_dir):
+    for profile in list_profiles(settings.voices_dir, settings.voices_folder):
         profiles.add_row(profile.name, profile.engine, profile.voice or "(default)",
                          profile.language, f"{profile.rate:g}")
     yield profiles
@@ -52,6 +52,7 @@ def doctor_report(settings: Settings) -> Iterator[RenderableType]:
         checks.add_row(f"engine {name}", _engine_state(name))
     checks.add_row("espeak-ng", escape(espeak_state()))
     checks.add_row("config", escape(str(settings.config_path or "none (defaults; see README)")))
+    checks.add_row("voices folder", _installed_state(settings))
     checks.add_row("cache", _cache_state(settings))
     checks.add_row("output", _output_state(settings.out_dir))
     yield checks
@@ -64,6 +65,16 @@ def _engine_state(name: str) -> str:
     except ListenError as exc:
         return f"[yellow]unavailable[/]: {escape(str(exc))}"
     return f"[green]ok[/] ({escape(engine.version())})"
+
+
+def _installed_state(settings: Settings) -> str:
+    from listen.sound.installed import installed_names, voices_folder
+
+    folder = voices_folder(settings.voices_folder)
+    names = installed_names(folder)
+    listed = f"{len(names)} installed: {', '.join(names)}" if names else (
+        "none installed: `listen voices install LANGUAGE`")
+    return f"{escape(str(folder))} ({escape(listed)})"
 
 
 def _cache_state(settings: Settings) -> str:

@@ -12,6 +12,7 @@ prints ``Error: <message>`` and exits with code 1.
     │   └── EngineUnavailable  the engine is not installed (names the pip command)
     ├── AudioError           mastering, encoding or intro/outro audio failed
     ├── OutputError          an output file cannot be written (permissions, full disk)
+    ├── DownloadError        a voice or the voice catalogue cannot be fetched or fails its checksum
     └── FeedError            the catalog or feed cannot be read or written
 """
 
@@ -55,4 +56,8 @@ class OutputError(ListenError):
 
 
 class FeedError(ListenError):
+    pass
+
+
+class DownloadError(ListenError):
     pass

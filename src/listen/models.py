@@ -68,6 +68,9 @@ class Block:
     """Clean text as a reader sees it: no markup, footnote markers or ad labels."""
     level: int = 0
     """Heading level 1–6; 0 for other kinds."""
+    id: str = ""
+    """The block's identity in its article (``b1``, ``b2`` … in reading order), which
+    the script's segments and the cues carry, so the player can find the block."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Segment:
     chapter: int
     """Index into ``Script.chapters``."""
     pause_after: PauseKind = PauseKind.PARAGRAPH
+    block: str = ""
+    """The ``Block.id`` it was made from; empty for the spoken intro and outro."""
 
     @property
     def text(self) -> str:
@@ -264,6 +269,11 @@ class Cue:
     start: float
     end: float
     text: str
+    block: str = ""
+    """The ``Block.id`` of the article block the sentence came from ("" for intro and outro)."""
+    words: tuple[float, ...] = ()
+    """Start time of each word of ``text`` (split at white space), where the engine
+    reports them; empty for sentence timing only."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from listen import __version__
-from listen.config import Settings, channel_for
-from listen.errors import AudioError, ConfigError, FeedError, ListenError, OutputError
+from listen.config import Settings, channel_for, show_title, voice_warning
+from listen.errors import (
+    AudioError,
+    ConfigError,
+    FeedError,
+    ListenError,
+    OutputError,
+    SourceError,
+)
 from listen.fsutil import atomic_writer, describe_os_error, write_atomic
 from listen.models import (
     Article,
@@ -45,6 +52,9 @@ from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
 from listen.publish.cover import make_cover, square_cover
 from listen.publish.feed import check_category
 from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
+from listen.publish.page import PageInfo, render_page
+from listen.publish.player import PlayerFiles, player_data, write_assets
+from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
 from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
@@ -57,10 +67,9 @@ from listen.sound.master import assemble
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
-from listen.speech.script import ScriptOptions, build_script
+from listen.speech.script import ScriptOptions, build_script, spoken_date
 
-SHOW_COVER = "cover.jpg"
-
+PAGE_COVER_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -80,11 +89,15 @@ def prepare_script(
     source: str, settings: Settings, *, stdin: BinaryIO | None = None
 ) -> tuple[Script, VoiceProfile]:
     """Stages 1–3: what will be said, and by which voice."""
+    if settings.offline and _source_url(source):
+        raise SourceError(f"{source} is a web address, and offline listen fetches nothing: "
+                          "save the page and give its path, or leave out --offline")
     page = load_page(source, stdin=stdin)  # 1.
     article = extract_article(  # 2.
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
-    profile = load_profile(settings.voice, article.language, settings.voices_dir)
+    profile = load_profile(settings.voice, article.language, settings.voices_dir,
+                           settings.voices_folder)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
     options = ScriptOptions(
         max_chars=get_engine(profile.engine).max_chars,
@@ -110,13 +123,16 @@ def render(
     script, profile = prepare_script(source, settings, stdin=stdin)
     article = script.article
     out = settings.out_dir
-    episode_id = article.url or _source_id(source, article)
+    episode_id = episode_id_for(source, article)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
     previous = _previous(out, episode_id)
     if not force and previous and _unchanged(out, previous, fingerprint):
+        write_assets(out)
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
-    _check_before_speaking(out, settings)
+    show_image = _check_before_speaking(out, settings)
+    source_url = _source_url(source)
+    show = show_title(settings, article, source_url)
 
     with _take_store(settings) as store:
         hooks.on_stage("speaking")
@@ -127,8 +143,8 @@ def render(
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
-        cover, cover_warning = _episode_cover(article)
-        tag = render_id3(_episode_tags(script, profile, cover), program)  # 6.
+        cover, cover_warning = _episode_cover(article, _fetch_images(source, settings))
+        tag = render_id3(_episode_tags(script, profile, cover, show), program)  # 6.
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
         # renders of articles with the same title cannot pick the same file name.
@@ -139,14 +155,31 @@ def render(
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
             sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
-            cover_url = _ensure_show_cover(out, article, settings)
-            channel, warnings = channel_for(settings, article, cover_url)
+            sidecars |= _write_page(out, slug, script, program, cover, episode_id)
+            cover_url, image_warnings = show_cover_url(
+                out, settings.show.image, settings.show.base_url, show, show_image)
+            channel, show_warnings = channel_for(settings, article, cover_url, source_url)
             episode = _episode(article, episode_id, mp3_path, program, sidecars, fingerprint)
             episode = publish(out, channel, episode, dated=article.date is not None)  # 9.
-    if cover_warning:
-        warnings.append(cover_warning)
-    return RenderResult(source, "rendered", mp3_path, episode, tuple(warnings),
+    warnings = [voice_warning(settings, profile, article.language), *show_warnings,
+                *image_warnings, cover_warning]
+    return RenderResult(source, "rendered", mp3_path, episode, tuple(w for w in warnings if w),
                         (mp3_path, *sidecars.values()))
+
+
+def _source_url(source: str) -> str | None:
+    """The source when it is a web address, else None."""
+    return source if source.startswith(("http://", "https://")) else None
+
+
+def _fetch_images(source: str, settings: Settings) -> bool:
+    """Whether to download the lead image: never offline; by default only for a page
+    that was itself fetched, so a local file's render makes no network request."""
+    if settings.offline:
+        return False
+    if settings.fetch_images is not None:
+        return settings.fetch_images
+    return _source_url(source) is not None
 
 
 def _file_stamp(path: Path | None) -> str:
@@ -161,14 +194,19 @@ def _file_stamp(path: Path | None) -> str:
 
 
 def _unchanged(out: Path, previous: Episode, fingerprint: str) -> bool:
-    """The same script, voice and settings as the last render, whose MP3 is still there."""
-    return previous.fingerprint == fingerprint and (out / previous.audio_file).is_file()
+    """The same script, voice and settings as the last render, whose MP3 and episode
+    page are still there (a render by a listen without pages writes the page)."""
+    mp3 = out / previous.audio_file
+    return previous.fingerprint == fingerprint and mp3.is_file() and \
+        mp3.with_suffix(".html").is_file()
 
 
-def _check_before_speaking(out: Path, settings: Settings) -> None:
+def _check_before_speaking(out: Path, settings: Settings) -> LocalImage | None:
     """What would fail after minutes of synthesis, checked now: the feed's category,
-    the publisher's intro and outro files, and whether the output folder takes files."""
+    the publisher's own show cover, intro and outro files, and whether the output
+    folder takes files. Returns the show cover when it is a local file, read."""
     check_category(settings.show.category, settings.show.subcategory)
+    show_image = read_local_image(settings.show.image)
     for path in (settings.intro_audio, settings.outro_audio):
         if path is not None and not path.is_file():
             raise ConfigError(f"the intro/outro audio {path} is not a file: fix intro_audio "
@@ -179,6 +217,7 @@ def _check_before_speaking(out: Path, settings: Settings) -> None:
             pass
     except OSError as exc:
         raise OutputError(describe_os_error(exc, out)) from exc
+    return show_image
 
 
 def slugify(title: str, max_length: int = 80) -> str:
@@ -189,14 +228,17 @@ def slugify(title: str, max_length: int = 80) -> str:
     return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
 
 
+def episode_id_for(source: str, article: Article) -> str:
+    """The catalog key of the article read from ``source``."""
+    return article.url or _source_id(source, article)
+
+
 def _source_id(source: str, article: Article) -> str:
     """The catalog key of an article without a canonical URL: its URL or file, and
     for standard input its title, so two piped articles do not replace each other."""
     if source == "-":
         return "stdin:" + hashlib.sha1(article.title.encode()).hexdigest()[:16]
-    if source.startswith(("http://", "https://")):
-        return source
-    return Path(source).resolve().as_uri()
+    return _source_url(source) or Path(source).resolve().as_uri()
 
 
 def _unique_slug(out: Path, slug: str, episode_id: str) -> str:
@@ -233,6 +275,8 @@ def _fingerprint(
         "meta": [script.article.title, script.article.authors, str(script.article.date)],
         "version": __version__,
     }
+    if is_local(image := settings.show.image):  # replacing the cover file re-renders
+        payload["show_image"] = _file_stamp(Path(image))
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -275,9 +319,10 @@ def _bumpers(
             finisher.bumper(outro, 0) if outro else None)
 
 
-def _episode_cover(article: Article) -> tuple[bytes, str]:
-    """The article's lead image made square, else a generated title card."""
-    if article.image:
+def _episode_cover(article: Article, fetch: bool) -> tuple[bytes, str]:
+    """The article's lead image made square (when ``fetch`` allows downloading it),
+    else a generated title card."""
+    if article.image and fetch:
         try:
             data, _type = fetch_bytes(article.image)
             return square_cover(data), ""
@@ -287,25 +332,15 @@ def _episode_cover(article: Article) -> tuple[bytes, str]:
     return make_cover(article.title, article.site or ""), ""
 
 
-def _ensure_show_cover(out: Path, article: Article, settings: Settings) -> str:
-    """Generate a square show cover once, unless the publisher names one."""
-    if settings.show.image:
-        return settings.show.image
-    path = out / SHOW_COVER
-    if not path.exists():
-        name = settings.show.title or article.site or "listen"
-        write_atomic(path, make_cover(name, "Audio edition", size=1400))
-    base = settings.show.base_url
-    return (base.rstrip("/") + "/" + SHOW_COVER) if base else SHOW_COVER
-
-
-def _episode_tags(script: Script, profile: VoiceProfile, cover: bytes) -> EpisodeTags:
+def _episode_tags(
+    script: Script, profile: VoiceProfile, cover: bytes, show: str
+) -> EpisodeTags:
     article = script.article
     transcript = "\n\n".join(seg.text for seg in script.segments)
     return EpisodeTags(
         title=article.title,
         authors=article.authors,
-        album=article.site or article.title,
+        album=show,
         date=article.date,
         language=article.language,
         description=article.description or _first_paragraph(script),
@@ -334,6 +369,24 @@ def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[s
     for path, text in files.values():
         write_atomic(path, text.encode("utf-8"))
     return {name: path for name, (path, _text) in files.items()}
+
+
+def _write_page(
+    out: Path, slug: str, script: Script, program: Program, cover: bytes, episode_id: str
+) -> dict[str, Path]:
+    """The episode page, its cover (small: it is shown at 144 px and on lock screens),
+    and the player's shared script and stylesheet."""
+    script_name, style_name = write_assets(out)
+    files = PlayerFiles(f"{slug}.mp3", f"{slug}.jpg", script_name, style_name)
+    data = player_data(script, program, episode_id=episode_id, audio=files.audio,
+                       cover=files.cover)
+    article = script.article
+    date_text = spoken_date(article.date, article.language) if article.date else ""
+    page = render_page(script, program, data, PageInfo(date_text, files))
+    paths = {"page": out / f"{slug}.html", "cover": out / files.cover}
+    write_atomic(paths["cover"], square_cover(cover, PAGE_COVER_SIZE))
+    write_atomic(paths["page"], page.encode("utf-8"))
+    return paths
 
 
 def _episode(
@@ -371,7 +424,11 @@ def rebuild_feed(settings: Settings) -> Path:
         stored = catalog.saved_channel()
     if stored is None:
         raise FeedError(f"no feed to rebuild in {out}: render an article there first")
-    return rebuild(out, replace(stored, **_show_overrides(settings)))
+    channel = replace(stored, **_show_overrides(settings))
+    if (local := read_local_image(settings.show.image)) is not None:
+        image, _said = show_cover_url(out, "", channel.base_url, channel.title, local)
+        channel = replace(channel, image=image)
+    return rebuild(out, channel)
 
 
 def _show_overrides(settings: Settings) -> dict[str, Any]:

@@ -13,12 +13,14 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from listen.errors import AudioError
+from listen.errors import AudioError, ConfigError
 
 _MARGIN = 0.09
 """Of the side: the text never comes closer to the edge."""
 _JPEG_QUALITY = 88
 _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+SHOW_COVER_SIDES = (1400, 3000)
+"""Apple Podcasts' smallest and largest side of a show's square cover, in pixels."""
 
 
 def _palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
@@ -121,3 +123,26 @@ def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=_JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+def check_show_image(data: bytes, name: str) -> str:
+    """A publisher's own show cover against Apple's rules: JPEG or PNG, square,
+    1400 to 3000 pixels a side.
+
+    Raises ConfigError for a file that is not a JPEG or PNG image (directories refuse
+    the feed); returns a warning for a wrong shape or size, else "".
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ConfigError(f"the show image {name} is not a picture ({exc}): give a square "
+                          "JPEG or PNG in [show] image") from exc
+    if kind not in {"JPEG", "PNG"}:
+        raise ConfigError(f"the show image {name} is a {kind} picture: podcast directories "
+                          "take JPEG or PNG; convert it, or name another file in [show] image")
+    low, high = SHOW_COVER_SIDES
+    if width != height or not low <= width <= high:
+        return (f"the show image {name} is {width}x{height} pixels: Apple Podcasts wants a "
+                f"square of {low} to {high}")
+    return ""

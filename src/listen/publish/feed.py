@@ -100,10 +100,13 @@ def enclosure_url(channel: Channel, file_name: str) -> str:
     Without a ``base_url`` this is the bare (relative) file name: the feed then works
     only beside its files, and the caller should warn.
     """
+    return served_url(channel.base_url, file_name)
+
+
+def served_url(base_url: str, file_name: str) -> str:
+    """``base_url`` + the quoted file name; the bare name without a ``base_url``."""
     name = quote(file_name)
-    if not channel.base_url:
-        return name
-    return channel.base_url.rstrip("/") + "/" + name
+    return base_url.rstrip("/") + "/" + name if base_url else name
 
 
 def feed_url(channel: Channel) -> str:

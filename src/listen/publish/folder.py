@@ -87,6 +87,41 @@ def list_episodes(out_dir: Path) -> list[Episode]:
         return catalog.episodes()
 
 
+def find_episode(out_dir: Path, reference: str) -> Episode | None:
+    """The episode of ``out_dir`` that ``reference`` names, as a user would type it:
+    its id or guid, the article's URL (with or without the final slash), the source
+    file's path, the path or name of its MP3 (or of another of its files), or its slug.
+
+    A path into another folder is an error that names the ``--out`` to give.
+    """
+    episodes = list_episodes(out_dir)
+    ref = reference.strip()
+    path = Path(ref)
+    if path.name != ref and path.suffix in _EPISODE_SUFFIXES:
+        _check_in_folder(path, out_dir)
+    matchers = (
+        lambda ep: ref in (ep.id, ep.guid),
+        lambda ep: ref.startswith(("http://", "https://"))
+        and ref.rstrip("/") in (ep.id.rstrip("/"), ep.link.rstrip("/")),
+        lambda ep: path.name in (ep.audio_file, ep.transcript_file, ep.chapters_file),
+        lambda ep: ep.audio_file == f"{ref}.mp3",
+        lambda ep: "://" not in ref and ep.id == path.resolve().as_uri(),
+    )
+    for names in matchers:
+        found = next((ep for ep in episodes if names(ep)), None)
+        if found is not None:
+            return found
+    return None
+
+
+_EPISODE_SUFFIXES = (".mp3", ".vtt", ".json", ".srt")
+
+
+def _check_in_folder(path: Path, out_dir: Path) -> None:
+    if path.parent.resolve() != out_dir.resolve():
+        raise FeedError(f"{path} is not in the output folder {out_dir}: add --out {path.parent}")
+
+
 @contextlib.contextmanager
 def folder_lock(out_dir: Path) -> Iterator[None]:
     """Hold the exclusive publishing lock of ``out_dir``; wait while another holds it.

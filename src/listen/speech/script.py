@@ -113,21 +113,26 @@ _NON_WORD = re.compile(r"\W+")
 _DOUBLE_STOP = re.compile(r"\.\.$")
 
 
+_Draft = tuple[SegmentKind, tuple[Sentence, ...], str]
+"""A segment before chapters and pauses: its kind, sentences and block id."""
+
+
 def build_script(article: Article, options: ScriptOptions = ScriptOptions()) -> Script:
     """The article as a sequence of spoken segments, with chapters and pauses."""
     lexicon = options.lexicon if options.lexicon is not None else _shipped(article.language)
     narrator = _Narrator(article.language, lexicon, options.max_chars)
-    drafts: list[tuple[SegmentKind, tuple[Sentence, ...]]] = []
+    drafts: list[_Draft] = []
     if options.intro:
-        drafts.append((SegmentKind.TITLE, narrator.lines(_intro(article, options))))
+        drafts.append((SegmentKind.TITLE, narrator.lines(_intro(article, options)), ""))
     for block in article.blocks:
         said_in_intro = options.intro and block.kind is BlockKind.HEADING
         if said_in_intro and _repeats_title(block.text, article.title):
             continue  # the page's <h1>
-        drafts.append((SegmentKind(block.kind.value), narrator.sentences(block.text)))
+        kind = SegmentKind(block.kind.value)
+        drafts.append((kind, narrator.sentences(block.text), block.id))
     if options.outro:
-        drafts.append((SegmentKind.OUTRO, narrator.sentences(_outro(article, options))))
-    drafts = [(kind, sentences) for kind, sentences in drafts if sentences]
+        drafts.append((SegmentKind.OUTRO, narrator.sentences(_outro(article, options)), ""))
+    drafts = [draft for draft in drafts if draft[1]]
     if not drafts:
         raise ExtractError("The article has no text to narrate: check the source, or the "
                            "site rules for it in listen.toml.")
@@ -344,19 +349,18 @@ def _with_stop(line: str) -> str:
 # ── segments, chapters and pauses ─────────────────────────────────────────────
 
 
-def _assemble(
-    article: Article, drafts: list[tuple[SegmentKind, tuple[Sentence, ...]]]
-) -> Script:
+def _assemble(article: Article, drafts: list[_Draft]) -> Script:
     chapters = [clean(article.title) or clean(article.site or "") or "Introduction"]
-    kinds = [kind for kind, _ in drafts]
+    kinds = [kind for kind, _, _ in drafts]
     segments: list[Segment] = []
     chapter_has_body = False
-    for index, (kind, sentences) in enumerate(drafts):
+    for index, (kind, sentences, block) in enumerate(drafts):
         if kind is SegmentKind.HEADING and chapter_has_body:
             chapters.append(" ".join(s.text for s in sentences))
             chapter_has_body = False
         chapter_has_body = chapter_has_body or kind is not SegmentKind.HEADING
-        segments.append(Segment(kind, sentences, len(chapters) - 1, _pause_after(kinds, index)))
+        segments.append(Segment(kind, sentences, len(chapters) - 1, _pause_after(kinds, index),
+                                block))
     return Script(article=article, segments=tuple(segments), chapters=tuple(chapters))
 
 
