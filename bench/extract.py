@@ -20,7 +20,7 @@ import trafilatura
 
 from listen.errors import ListenError
 from listen.models import Page
-from listen.read.extract import extract_article
+from listen.read.extract import detect_language, extract_article
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parent.parent / "../shared/samples/readability-dev/html"
 
@@ -53,7 +53,10 @@ def main() -> None:
     if not files:
         raise SystemExit(f"no *.html pages in {args.samples}")
     pages = [f.read_text(encoding="utf-8", errors="replace") for f in files]
-    _listen(pages[0])  # load py3langid's model and warm both up once
+    # Warm both up once, and load py3langid's model (half a second, once per process),
+    # which the first page only loads if it does not say its language.
+    detect_language("warm up")
+    _listen(pages[0])
     _trafilatura(pages[0])
     n = len(pages) * args.rounds
     # Interleave the two so that a burst of load from elsewhere hits both alike.

@@ -464,7 +464,19 @@ def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
         f"<p>{PROSE}</p>"
     )))
     assert "Take a matrix A and its transpose A T, which is a matrix too." in text
-    assert "B T A T B T" not in text and "Proof: as claimed in the lemma above" in text
+    # The sentence keeps its shape: "a formula" stands where the formula stood.
+    assert "B T A T B T" not in text and "Proof: a formula as claimed in the lemma above" in text
+
+
+def test_a_long_formula_on_a_line_of_its_own_is_left_out_in_the_page_language() -> None:
+    long_one = "<math>" + "<mi>x</mi><mo>+</mo>" * 8 + "<mi>y</mi></math>"
+    article = _article(
+        f"<p>{PROSE}</p><dl><dd>{long_one}</dd></dl><p>Die Summe {long_one} ist gerade.</p>",
+        head='<meta http-equiv="content-language" content="de">',
+    )
+    assert _texts(article)[-1] == "Die Summe eine Formel ist gerade."
+    assert "formula" in _reasons(article).values()
+    assert not any("x + x" in t for t in _texts(article))
 
 
 @pytest.mark.parametrize(
@@ -739,3 +751,25 @@ def test_json_ld_in_a_block_comment_cdata_is_read() -> None:
     )
     article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert article.authors == ("Stella Kim",)
+
+
+def test_a_recipes_ingredients_in_a_table_are_read_and_its_nutrition_figures_are_not() -> None:
+    ingredients = "".join(
+        f'<tr><td class="amount">{amount}</td><td>{thing}</td></tr>'
+        for amount, thing in (("250 g", "plain flour"), ("1 tsp", "baking powder"),
+                              ("2", "eggs (medium)"), ("", "a pinch of salt"))
+    )
+    nutrition = (
+        "<table><tr><th></th><th>Per slice</th><th>Per 100 g</th></tr>"
+        "<tr><td>Energy</td><td>1331 kJ</td><td>1428 kJ</td></tr>"
+        "<tr><td>Fat</td><td>20.3 g</td><td>21.9 g</td></tr></table>"
+    )
+    article = _article(
+        f"<h2>Ingredients</h2><table>{ingredients}</table><h2>Method</h2><p>{PROSE}</p>"
+        f"<h2>Nutrition</h2>{nutrition}"
+    )
+    texts = _texts(article)
+    assert "250 g plain flour" in texts and "2 eggs (medium)" in texts
+    assert "a pinch of salt" in texts
+    assert not any("1331" in t for t in texts) and "Nutrition" not in texts
+    assert "table" in _reasons(article).values()

@@ -435,6 +435,8 @@ def _explain(narration: Any) -> None:
         text = dropped.text if len(dropped.text) <= 100 else dropped.text[:97] + "…"
         table.add_row(escape(dropped.reason), escape(text))
     err_console.print(table)
+    for note in narration.article.notes:  # how the article was found, where it was not plain
+        err_console.print(f"Note: {escape(note)}", highlight=False)
 
 
 def _explain_speech(narration: Any, profile: Any, settings: Any) -> None:

@@ -101,6 +101,9 @@ class Article:
     """Lead image URL (absolute) if the page names one."""
     description: str | None = None
     dropped: tuple[Dropped, ...] = ()
+    notes: tuple[str, ...] = ()
+    """How the article was found where it was not plain sailing: a cleanup rule held
+    back because its element held the article, a fall back to trafilatura's choice."""
 
     @property
     def byline(self) -> str:

@@ -37,4 +37,5 @@ def script_as_json(script: Script) -> dict[str, Any]:
             for segment in script.segments
         ],
         "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
+        "notes": list(article.notes),
     }

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from listen.models import Block, BlockKind, Dropped
 
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff]")  # ZWJ/ZWNJ join scripts
 _TEASER_END = re.compile(r"(…|\.\.\.)\s*(read more|more)\W*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
@@ -49,8 +50,10 @@ _RELATED_HEADING = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
 _BYLINE_FILLER = re.compile(
-    r"\b(by|von|par|and|und|et|updated|published|posted|on|am|le|min(ute)?s?|read|"
-    r"reading|time|staff|writer|reporter|correspondent|editor|photos?)\b|[\W\d_]+",
+    r"\b(by|von|par|por|and|und|et|y|updated|published|posted|written|on|am|le|el|"
+    r"min(ute)?s?|read|reading|time|staff|writer|reporter|correspondent|editor|photos?|"
+    r"geschrieben|verfasst|veröffentlicht|aktualisiert|publié|écrit|mis à jour|"
+    r"publicado|escrito|actualizado)\b|[\W\d_]+",
     re.IGNORECASE,
 )
 _MONTHS = (
@@ -207,20 +210,27 @@ def from_html(root: HtmlElement) -> list[Block]:
     """Blocks straight from HTML (a site rule's body, or when trafilatura finds nothing)."""
     blocks: list[Block] = []
     for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"):
-        if element.tag == "p" and _inside(element, ("blockquote", "li")):
+        if element.tag == "p" and _inside(element, ("blockquote",)):
             continue
         if element.tag == "li" and any(True for _ in element.iter("p")):
-            continue
+            continue  # its paragraphs are its blocks
         text = _flat_item(element) if element.tag == "li" else _flat(element)
         if element.tag in _HEADING_TAGS:
             blocks.append(Block(BlockKind.HEADING, text, _HEADING_TAGS[element.tag]))
-        elif element.tag == "li":
+        elif element.tag == "li" or (element.tag == "p" and _inside(element, ("li",))):
             blocks.append(Block(BlockKind.LIST_ITEM, text))
         elif element.tag == "blockquote":
             blocks.append(Block(BlockKind.QUOTE, text))
         else:
             blocks += [Block(BlockKind.PARAGRAPH, line) for line in _lines(element)]
     return blocks
+
+
+def nonempty(blocks: list[Block]) -> list[Block]:
+    """The blocks with text, without the invisible characters a page hides in words
+    (soft hyphens, zero-width spaces), which would make two copies of a paragraph differ."""
+    visible = [Block(b.kind, " ".join(_INVISIBLE.sub("", b.text).split()), b.level) for b in blocks]
+    return [b for b in visible if b.text]
 
 
 def restore_gaps(extracted: list[Block], document: list[Block]) -> list[Block]:
@@ -349,7 +359,8 @@ def _superscript(match: re.Match[str], dropped: list[Dropped]) -> str:
 
 def _drop_notes_section(blocks: list[Block], dropped: list[Dropped]) -> list[Block]:
     """Drop a "Footnotes"/"References" or a "See also"/"Further reading" heading and
-    everything up to the next heading of its level or higher."""
+    everything up to the next heading of its level or higher: once the article has
+    begun (a heading above it all, "Literatur", is the page's section, not a list)."""
     kept: list[Block] = []
     skipping_level = 0
     reason = ""
@@ -357,7 +368,8 @@ def _drop_notes_section(blocks: list[Block], dropped: list[Dropped]) -> list[Blo
         if block.kind is BlockKind.HEADING:
             if skipping_level and block.level <= skipping_level:
                 skipping_level = 0
-            if not skipping_level:
+            begun = any(b.kind is not BlockKind.HEADING for b in kept)
+            if not skipping_level and begun:
                 reason = _section_reason(block.text)
                 skipping_level = block.level if reason else 0
         if skipping_level:

@@ -1,13 +1,15 @@
 """Stage 2: find the article in a ``Page`` and return it as typed blocks with metadata.
 
-trafilatura, lxml and beautifulsoup4 live here and in the helpers ``cleanup``,
-``blocks`` and ``metadata``. The steps:
+trafilatura, lxml and beautifulsoup4 live here and in the helpers. The steps:
 
 1. parse the page once with lxml and read the metadata (JSON-LD, OpenGraph, meta);
-2. apply a site rule from ``listen.toml`` if one matches the page's host;
-3. drop page furniture, recording each piece and why (``cleanup``);
-4. let trafilatura pick the main content from the cleaned tree (its XML output);
-5. map that to blocks and remove what only shows up as text (``blocks.polish``).
+2. refuse a page that is no article: a directory listing, a tag page … (``pagekind``);
+3. apply a site rule from ``listen.toml`` if one matches the page's host;
+4. drop page furniture, recording each piece and why, but never the article
+   (``cleanup``, weighing the page's running text with ``prose``);
+5. let trafilatura pick the main content from the cleaned tree (its XML output);
+6. map that to blocks and remove what only shows up as text (``blocks.polish``);
+7. check the result against trafilatura's choice on the untouched page (``floor``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -27,18 +28,25 @@ from listen.errors import ConfigError, ExtractError, ListenError
 from listen.models import Article, Block, BlockKind, Dropped, Page, SiteRule
 from listen.read import blocks as blocklib
 from listen.read.cleanup import clean_tree
+from listen.read.floor import keep_the_floor, trafilatura_blocks
 from listen.read.metadata import Metadata, iso639_1, read_metadata
+from listen.read.pagekind import not_an_article
 from listen.read.preformatted import is_plain_text_document
+from listen.read.prose import MainText
+from listen.read.stylesheet import hidden_rules
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
 # Characters XML cannot hold make lxml raise ValueError; no page needs them.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff]")  # ZWJ/ZWNJ join scripts
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Comments dropped at parse time: trafilatura treats a comment inside the article
-# as a boundary and can lose the paragraphs after it (seen on nytimes.com).
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+# as a boundary and can lose the paragraphs after it (seen on nytimes.com). The page
+# is already decoded (``load``): it reaches lxml as UTF-8 bytes with the encoding
+# named, so that no declaration in it (``<?xml … encoding=…?>``, a stale
+# ``<meta charset>``) is obeyed again; lxml refuses text that begins with an XML
+# declaration ("Unicode strings with encoding declaration are not supported").
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 _WHAT_TO_DO = "if the page does hold an article, add a site rule for it in listen.toml"
 
 
@@ -61,27 +69,55 @@ def extract_article(
 
 
 def _extract(page: Page, rules: Mapping[str, SiteRule], keep_captions: bool) -> Article:
-    tree = _parse(page.html, page.source)
+    tree = _parse(page.html, page.source)  # 1.
     meta = read_metadata(tree, page.url)
-    dropped: list[Dropped] = []
-    body: HtmlElement | None = None
     rule = find_rule(rules, page.url, meta.url)
+    if rule is None or not rule.keep:  # a site rule's keep says where the article is
+        _refuse_non_article(tree, meta, page.source)  # 2.
+    body: HtmlElement | None = None
+    dropped: list[Dropped] = []
     if rule is not None:
-        tree, body, rule_dropped = _apply_rule(page.html, rule, page.source)
-        dropped += rule_dropped
+        tree, body, dropped = _apply_rule(page.html, rule, page.source)  # 3.
     # A site rule's kept body is cleaned like a whole page: its share bars, ads and
     # footnote markers are still page furniture.
     cleaned = body if body is not None else tree
     plain = is_plain_text_document(cleaned)
-    dropped += clean_tree(cleaned, keep_captions=keep_captions, plain=plain)
-    blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)
-    dropped += outside
-    title = meta.title or next((b.text for b in blocks if b.kind.value == "heading"), "")
-    blocks, polished = blocklib.polish(blocks, authors=meta.authors)
-    dropped += polished
+    main = MainText(cleaned) if body is None else MainText.given_by_publisher()
+    cleaning = clean_tree(  # 4.
+        cleaned,
+        main,
+        hidden=hidden_rules(tree),  # the whole page's <style>, also over a site rule's body
+        language=meta.language,
+        keep_captions=keep_captions,
+        plain=plain,
+    )
+    blocks, outside = _main_blocks(tree, cleaned if body is not None or plain else None)  # 5.
+    blocks, polished = blocklib.polish(blocks, authors=meta.authors)  # 6.
+    dropped += cleaning.dropped + outside + polished
+    notes = list(cleaning.notes)
+    if body is None:  # a site rule's body is the publisher's word, not a guess to check
+        floor = keep_the_floor(  # 7.
+            blocks,
+            dropped,
+            page_prose=main.total,
+            untouched=lambda: _parse(page.html, page.source),
+            authors=meta.authors,
+        )
+        blocks, dropped = floor.blocks, floor.dropped
+        notes += [floor.note] if floor.note else []
     if not blocks:
         raise ExtractError(f"no article text found in {page.source}: {_WHAT_TO_DO}")
-    return _article(meta, title or _untitled(page, blocks), blocks, dropped)
+    title = meta.title or next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
+    return _article(meta, title or _untitled(page, blocks), blocks, dropped, notes)
+
+
+def _refuse_non_article(tree: HtmlElement, meta: Metadata, source: str) -> None:
+    kind = not_an_article(tree, meta.title)
+    if kind is not None:
+        raise ExtractError(
+            f"no article text found in {source}: it is {kind}, not an article; "
+            "give the address of one article"
+        )
 
 
 def _untitled(page: Page, blocks: list[Block]) -> str:
@@ -100,7 +136,7 @@ def _parse(html: str, source: str) -> HtmlElement:
     if not text.strip():
         raise ExtractError(f"no article text found in {source}: the page is empty")
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"no article text found in {source}: {exc}; {_WHAT_TO_DO}") from exc
     return root
@@ -113,25 +149,14 @@ def _main_blocks(
     would cut short), else trafilatura's choice, else every paragraph; and the blocks
     of the page that trafilatura judged to lie outside the article."""
     if body is not None:
-        return _nonempty(blocklib.from_html(body)), []
-    xml = trafilatura.extract(
-        tree,
-        output_format="xml",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        deduplicate=False,
-        with_metadata=False,
-    )
-    found = _nonempty(blocklib.from_xml(xml)) if xml else []
-    document = _nonempty(blocklib.from_html(tree))
+        return blocklib.nonempty(blocklib.from_html(body)), []
+    found = trafilatura_blocks(tree)
+    document = blocklib.nonempty(blocklib.from_html(tree))
     if not found:
         return document or _body_text(tree), []
     blocks = blocklib.restore_gaps(found, document)
     kept = {blocklib.match_key(b.text) for b in blocks}
-    outside = [Dropped(b.text[:300], "outside-article") for b in document
+    outside = [Dropped(b.text, "outside-article") for b in document
                if blocklib.match_key(b.text) not in kept]
     return blocks, outside
 
@@ -143,14 +168,9 @@ def _body_text(tree: HtmlElement) -> list[Block]:
     return [Block(BlockKind.PARAGRAPH, text)] if text else []
 
 
-def _nonempty(blocks: list[Block]) -> list[Block]:
-    """The blocks with text, without the invisible characters a page hides in words
-    (soft hyphens, zero-width spaces), which would make two copies of a paragraph differ."""
-    visible = [Block(b.kind, " ".join(_INVISIBLE.sub("", b.text).split()), b.level) for b in blocks]
-    return [b for b in visible if b.text]
-
-
-def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped]) -> Article:
+def _article(
+    meta: Metadata, title: str, blocks: list[Block], dropped: list[Dropped], notes: list[str]
+) -> Article:
     return Article(
         title=title,
         blocks=tuple(replace(b, id=f"b{n}") for n, b in enumerate(blocks, start=1)),
@@ -161,7 +181,8 @@ def _article(meta: Metadata, title: str, blocks: list[Block], dropped: list[Drop
         url=meta.url,
         image=meta.image,
         description=meta.description,
-        dropped=tuple(dropped),
+        dropped=tuple(Dropped(item.text[:300], item.reason) for item in dropped),
+        notes=tuple(notes),
     )
 
 

@@ -27,6 +27,8 @@ TAG_REASONS = {
 # A formula of more symbols than this is not read: "E = m c 2" (five) is an equation a
 # listener can follow, a twenty-symbol derivation read symbol by symbol is not.
 MAX_FORMULA_SYMBOLS = 10
+# What a listener hears where a formula too long to read stood in a sentence.
+A_FORMULA = {"en": "a formula", "de": "eine Formel", "fr": "une formule", "es": "una fórmula"}
 # ``annotation`` is the TeX source of a MathML formula: never read out.
 SILENT_TAGS = {
     "script",
@@ -260,6 +262,20 @@ CLASS_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# What a listener should not hear even when it is most of the page (readers' comments
+# included): these rules are never held back for holding the page's main text
+# (``cleanup.clean_tree``).
+LISTENER_REASONS = {
+    "code", "table", "formula", "footnotes", "footnote-marker", "caption", "credit", "gallery",
+    "graphic", "embed", "player", "comments", "teasers",
+}
+# What a heading may introduce and nothing else: when it is left out, so is the heading.
+SECTION_CONTENT_REASONS = {
+    "table", "code", "navigation", "formula", "graphic", "embed", "gallery", "teasers",
+}
+# The commentary of a live match or event is the article, though its class says
+# "comment" (``live-match-comment``).
+LIVE_COMMENTARY = _tokens("live", "liveblog", "liveticker", "ticker", "commentary")
 # Reasons whose elements may outweigh the article (a gallery of fifty captioned
 # pictures after a short story) and are dropped whatever their size.
 ANY_SIZE = {"gallery"}
@@ -289,7 +305,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(advertisement|advertising|anzeige|werbung|publicit[ée]|annonce|"
             r"sponsored( content)?|ad|ads|(story|article) continues below"
-            r"( advertisement)?|continue reading (below|the main story))\W*$",
+            r"( advertisement)?|continue reading (below|the main story))\W*$"
+            r"|^\*?(anzeige|werbung)\s*[.:,*]",  # "Werbung. Dieser Beitrag enthält Werbung …"
             re.IGNORECASE,
         ),
     ),
@@ -308,8 +325,23 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related",
         re.compile(
             r"^(read more|continue reading|read next|read also|more stories|"
-            r"related( (posts|articles|stories))?|you (may|might) also like|"
-            r"weiterlesen|mehr zum thema|lire (la suite|aussi))\W*$",
+            r"related( (posts|articles|stories|content|news|links))?|"
+            r"you (may|might) also (like|enjoy)|more from [\w .'-]{1,40}|"
+            r"most (read|popular|viewed)|trending( now)?|recommended( for you)?|"
+            r"weiterlesen|mehr zum thema|lesen sie auch|auch interessant|"
+            r"das könnte (dich|sie) (auch )?interessieren|mehr (von|zu) [\w .'-]{1,40}|"
+            r"weitere (artikel|beiträge|nachrichten|meldungen|themen|pressemitteilungen)\b"
+            r"[^.!?]{0,40}|"
+            r"(aktuelle|neueste) (berichte|artikel|beiträge|nachrichten)\b[^.!?]{0,40}|"
+            r"meistgelesen(e|en)?( artikel)?|ähnliche artikel|verwandte artikel|"
+            r"lire (la suite|aussi)|à lire aussi|sur le même (sujet|thème)|"
+            r"(articles|contenus) (liés|similaires|recommandés)|(les )?plus lus|"
+            r"leer más|(también )?te puede interesar|(noticias|artículos) relacionad[oa]s|"
+            r"lo más leído|(ver|lee) también|"
+            r"czytaj (też|także|więcej)|zobacz (też|także)|dowiedz się więcej|więcej informacji|"
+            r"notas relacionadas|mehr themen|top-themen\b[^.!?]{0,40}|"
+            r"weitere (informationen|tipps|tourentipps)\b[^.!?]{0,60}|mehr zum thema\b[^.!?]{0,40})"
+            r"\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -317,7 +349,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "share",
         re.compile(
             r"^(share( this( article| story| post)?)?|share on \w+|tweet|"
-            r"copy link|teilen|partager)\W*$",
+            r"copy link|((news|artikel|beitrag|seite) )?teilen|partager|compartir)\W*$",
             re.IGNORECASE,
         ),
     ),
@@ -330,10 +362,60 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "comments",
+        re.compile(
+            r"^((no|keine|\d+) (comments?|kommentare?|commentaires?|comentarios?)( yet| bisher)?"
+            r"( \(.{0,80}\))?"
+            r"|be the first to comment|log in to (comment|reply)|(sie (sind (aktuell )?nicht "
+            r"eingeloggt|müssen (angemeldet|eingeloggt) sein)|du musst (angemeldet|eingeloggt) "
+            r"sein).{0,60}"
+            r"|(you must be logged in|log in|please log in) to (post|leave|write) a comment.{0,40}"
+            r"|um einen kommentar zu (hinterlassen|schreiben|verfassen).{0,60})\W*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "tags",
+        re.compile(
+            r"^(category|categories|kategorie|kategorien|catégorie|categoría|rubrik|rubrique)"
+            r"\s*:\s*[^.!?]{1,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "caption",  # a title picture's line, whatever it says
+        re.compile(
+            r"^(titelbild|beitragsbild|aufmacherbild|header image|featured image|image illustrative"
+            r"|photo d'illustration|imagen de portada)\s*(:.{0,120})?$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "caption",  # a picture's line with its credit after it, or its "Enlarge" button
+        re.compile(
+            r"^(?=.{5,160}©)[^©.!?]{5,160}[.!?]?\s*©\s*[\w .&/-]{2,50}$"
+            r"|^(vergrößern|enlarge|agrandir|ampliar)\s+\S.{0,200}$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "credit",
         re.compile(
             r"^\(?((all|top|lead|cover) )?(photo|photograph|image|illustration|portrait|artwork"
-            r"|credit|foto|bild|photo credit|cr[ée]dit photo)s?\s*(:|©|by\b)|^©",
+            r"|credit|foto|bild|photo credit|cr[ée]dit photo|cr[ée]dits? photos?|bildquelle"
+            r"|fuente|quelle|source)s?\s*(:|©|by\b)|^©"
+            r"|^([\w.]{1,12}\s*/\s*)*(dpa|afp|ap|reuters|pap|kna|epd|apa|sda|efe|ansa)"
+            r"(\s*/\s*[\w.]{1,12})*$",  # an agency's initials: "aja/PAP", "dpa/sda"
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "byline",  # a date line, a reading time
+        re.compile(
+            r"^(last (modified|updated)|letzte (änderung|aktualisierung)|release date|"
+            r"veröffentlich(t|ung)|publié le|publicado)\s*(am|on|le|el)?\s*:?\s*[\d./\s:-]*$"
+            r"|^(\d+ min(ute)?s? read|lesezeit:? \d+ min\w*|temps de lecture.{0,20}"
+            r"|tiempo de lectura.{0,20}|ten tekst przeczytasz.{0,40})$",
             re.IGNORECASE,
         ),
     ),
@@ -342,7 +424,8 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "Learn more about WebIDE", "[Read: Why Tunisia …]", "Related: …", "Lire aussi : …".
 TEASER = re.compile(
     r"^\[?((learn|read|find out|see) more\b|(read|see|related|also read|lire( aussi)?"
-    r"|mehr zum thema|lesen sie auch)\s*:).{0,120}$",
+    r"|à lire aussi|voir aussi|mehr zum thema|lesen sie (auch|mehr)|lea( también| más)?|mira"
+    r"|puedes ver|te recomendamos|relacionad[oa]|czytaj (też|także|więcej))\s*:).{0,120}$",
     re.IGNORECASE,
 )
 TEASER_TAGS = {"p", "li", "div", "h2", "h3", "h4", "h5", "h6"}

@@ -35,7 +35,32 @@ def table_reason(table: HtmlElement) -> str | None:
     if len(body) >= 2 and sum(1 for row in body if _is_wordy(row)) * 2 >= len(body):
         _rows_to_paragraphs(table, rows)
         return None
+    if _is_item_list(body):
+        _rows_to_paragraphs(table, rows, stops=False)
+        return None
     return "table"
+
+
+def _is_item_list(body: list[HtmlElement]) -> bool:
+    """A list set out as a table, an amount before each thing: a recipe's ingredients
+    ("250 g | flour", "3 pots | cream, 200 g each"), a timeline ("1961 | The ferry is
+    launched"). Each row names something in words; a row that names first and gives
+    figures after ("France | 68 million") makes it a table of figures."""
+    if len(body) < 2:
+        return False
+    opened = 0
+    for row in body:
+        cells = [text_of(cell) for cell in _cells(row) if text_of(cell)]
+        if not 1 <= len(cells) <= 3:
+            return False
+        amount = bool(_AMOUNT.match(cells[0])) and len(cells) > 1
+        named = cells[1:] if amount else cells
+        if not all(patterns.WORD.search(cell) for cell in named):
+            return False
+        if not amount and any(_FIGURE.search(cell) for cell in named):
+            return False  # figures after a name: a table of figures
+        opened += amount
+    return opened > 0
 
 
 def _own_parts(table: HtmlElement) -> list[HtmlElement]:
@@ -80,8 +105,11 @@ def _is_wordy(row: HtmlElement) -> bool:
     return words >= 6 and words >= 0.7 * len(_TOKEN.findall(text))
 
 
-def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
-    """Each body row a paragraph, its cells run on with a full stop between them."""
+def _rows_to_paragraphs(
+    table: HtmlElement, rows: list[HtmlElement], *, stops: bool = True
+) -> None:
+    """Each body row a paragraph, its cells run on with a full stop between them (or
+    without, for an amount and its thing: "250 g flour")."""
     _repeat_spanned_cells(rows)
     for row in rows:
         if _is_header_row(row):
@@ -100,7 +128,7 @@ def _rows_to_paragraphs(table: HtmlElement, rows: list[HtmlElement]) -> None:
             cell.tag = "span"
             _strip_end(cell)
             if index < len(cells) - 1:
-                stop = "" if _SENTENCE_STOP.search(text_of(cell)) else "."
+                stop = "" if not stops or _SENTENCE_STOP.search(text_of(cell)) else "."
                 cell.tail = f"{stop} {cell.tail or ''}"
     for part in _own_parts(table):
         if part.tag in ("table", "thead", "tbody", "tfoot", "caption"):
@@ -150,4 +178,11 @@ def _strip_end(element: HtmlElement) -> None:
 
 
 _SENTENCE_STOP = re.compile(r"[.!?:;…]$")
+# An amount: a number or fraction, maybe a range, with a short unit ("250 g", "1 Pck.",
+# "½ TL", "2–3 cups"); a year.
+_AMOUNT = re.compile(
+    r"^(?:ca\.\s*|approx\.\s*|etwa\s*)?[\d½¼¾⅓⅔⅛.,/\s–-]+(?:\s*[^\W\d_]{1,6}\.?)?$"
+)
+# A figure among words: a number that is not part of a word ("Vitamin B12" is a word).
+_FIGURE = re.compile(r"(?<![^\W\d_])\d")
 _TOKEN = re.compile(r"\w+")
