@@ -116,7 +116,7 @@ def test_script_json_has_the_article_and_what_was_dropped() -> None:
     assert script["title"] == TITLE
     assert script["byline"] == "Priya Castell"
     assert script["site"] == "The Bayside Courier"
-    assert script["language"] == "en"
+    assert script["language"] == "en-GB"
     assert script["date"].startswith("2026-10-02")
     kinds = [s["kind"] for s in script["segments"]]
     assert kinds[0] == "title" and "heading" in kinds and "paragraph" in kinds

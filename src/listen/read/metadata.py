@@ -389,10 +389,25 @@ def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, str]) -> st
         meta.get("language"),
     ]
     for value in candidates:
-        code = iso639_1(value)
-        if code:
-            return code
+        tag = language_tag(value)
+        if tag:
+            return tag
     return None
+
+
+_LANGUAGE_TAG = re.compile(r"\s*([A-Za-z]{2})(?:[-_]([A-Za-z]{2}|\d{3}))?(?:[-_][A-Za-z0-9]+)*\s*$")
+
+
+def language_tag(value: str | None) -> str | None:
+    """``de``, ``de-AT``, ``en_GB``, ``es-419`` → ``de``, ``de-AT``, ``en-GB``, ``es-419``:
+    the language and, where the page names one, its region, which speech (day/month
+    order, what "$" means) and the choice of voice (``pt-BR`` before ``pt-PT``) read;
+    None if it is not a language tag."""
+    match = _LANGUAGE_TAG.match(value or "")
+    if not match:
+        return None
+    language, region = match.group(1).lower(), match.group(2)
+    return f"{language}-{region.upper()}" if region else language
 
 
 def iso639_1(value: str | None) -> str | None:
