@@ -43,6 +43,8 @@ def test_the_key_changes_with_whatever_changes_the_take() -> None:
         key(profile=replace(PROFILE, voice="other.onnx")),
         key(profile=replace(PROFILE, variation=0.5)),
         key(profile=replace(PROFILE, loudness=-16.0)),
+        key(profile=replace(PROFILE, language="de")),
+        key(profile=replace(PROFILE, true_peak=-2.0)),
     ]
     assert base not in changed
     assert len(set(changed)) == len(changed)
