@@ -32,6 +32,7 @@ from PIL import Image
 from scipy.signal import resample_poly
 from typer.testing import CliRunner
 
+import needs
 from listen.cli import app
 from listen.models import Cue
 
@@ -187,9 +188,8 @@ def parse_vtt(text: str) -> tuple[Cue, ...]:
 def edition(request: pytest.FixtureRequest,
             tmp_path_factory: pytest.TempPathFactory) -> Edition:
     voice: str = request.param
-    if voice == "joe":
-        pytest.importorskip("piper", reason="the joe profile needs Piper: pip install "
-                                            "'listen[piper]'")
+    if voice == "joe" and not needs.HAS_PIPER:
+        needs.missing(f"the joe profile needs Piper: {needs.PIPER}")
     out = tmp_path_factory.mktemp(f"out-{voice}")
     cache = tmp_path_factory.mktemp(f"cache-{voice}")
     result = CliRunner().invoke(app, ["render", str(SAMPLE), "--out", str(out),
