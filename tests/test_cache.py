@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
+import pytest
 
 from listen.models import EncodedTake, Pauses, VoiceProfile
 from listen.sound.cache import TakeCache, default_cache_dir, take_key
@@ -117,3 +119,23 @@ def test_a_damaged_take_is_replaced(tmp_path: Path) -> None:
     cache.path(key()).parent.mkdir(parents=True)
     cache.path(key()).write_bytes(b"LTAKE1\ntruncated")
     assert cache.put(key(), TAKE) == TAKE and cache.get(key()) == TAKE
+
+
+def test_the_key_of_a_take_stays_the_same_from_release_to_release() -> None:
+    """A changed key throws away every user's cached takes on upgrade (a cold render of
+    the whole back catalogue): change it only on purpose, with KEY_VERSION."""
+    assert key() == "44af21e7fdc4b77477a843cfb6082393a7e8c2519f09e92b5760f65f2f0146a6"
+
+
+def test_without_hard_links_the_cache_still_keeps_takes(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some file systems (FAT, some network shares) refuse hard links: the last writer
+    wins there, and the take is still kept."""
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse)
+    cache = TakeCache(tmp_path)
+    assert cache.put(key(), TAKE) == TAKE
+    assert cache.get(key()) == TAKE
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key()}.take"]

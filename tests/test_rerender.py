@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from listen import pipeline
 from listen.cli import app
+from listen.config import load_settings
+from listen.models import RenderHooks
 from listen.sound.engines.tone import SAMPLE_RATE, samples_per_char
 
 PAGE = Path(__file__).parent / "pages" / "harbour-ferry.html"
@@ -143,3 +146,33 @@ def test_every_chapter_starts_with_its_first_cue(work: Path) -> None:
         heading = next(i for i, cue in enumerate(cues) if cue.text == chapter["title"])
         assert cues[heading - 1].end - VTT_STEP <= chapter["startTime"], chapter
         assert chapter["startTime"] <= cues[heading].start + VTT_STEP, chapter
+
+
+def test_a_re_render_speaks_only_the_sentence_that_changed(work: Path) -> None:
+    """The take cache at work, seen through the progress a front end shows: after a
+    lexicon entry, every take but the respelled sentence's comes from the cache."""
+    first = speak_counts(work, lexicon={})
+    assert first[0] == 0 and first[1] >= 10, "a first render speaks every sentence"
+    done_before_speaking, total = speak_counts(work, lexicon={"rudder": "rudd er"})
+    assert (done_before_speaking, total) == (first[1] - 1, first[1])
+
+
+def speak_counts(work: Path, lexicon: dict[str, str]) -> tuple[int, int]:
+    """(takes found in the cache, takes in all) of a forced render into work/out."""
+    reports: list[tuple[int, int]] = []
+    settings = replace(load_settings(None, out_dir=work / "out", cache_dir=work / "cache",
+                                     voice=str(work / "voice.toml"), jobs=1),
+                       lexicon=lexicon)
+    pipeline.render(str(PAGE), settings, force=True,
+                    hooks=RenderHooks(on_takes=lambda done, total: reports.append((done, total))))
+    return reports[0]
+
+
+def test_a_take_cache_that_cannot_be_written_says_how_to_move_it(work: Path) -> None:
+    (work / "not-a-folder").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(PAGE), "--out", str(work / "out"), "--cache",
+                                 str(work / "not-a-folder"), "--voice", str(work / "voice.toml")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "point the take cache at another folder with --cache" in result.stderr
+    assert not (work / "out").exists() or not list((work / "out").glob("*.mp3"))
