@@ -125,6 +125,8 @@ def test_the_key_of_a_take_stays_the_same_from_release_to_release() -> None:
     """A changed key throws away every user's cached takes on upgrade (a cold render of
     the whole back catalogue): change it only on purpose, with KEY_VERSION."""
     assert key() == "44af21e7fdc4b77477a843cfb6082393a7e8c2519f09e92b5760f65f2f0146a6"
+    assert key(text="Ærøsund’s café, 5 °C.") == (
+        "6bfb1a184743c04de240608998a46f16b202f13947ba44bbb853f25aeec60e26")
 
 
 def test_without_hard_links_the_cache_still_keeps_takes(tmp_path: Path,
