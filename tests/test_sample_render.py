@@ -238,7 +238,9 @@ def test_loudness_is_on_target_and_true_peak_under_the_ceiling(edition: Edition)
     peak = max(float(np.abs(oversampled).max()), float(np.abs(edition.samples).max()))
     dbtp = 20 * math.log10(peak)
     print(f"\n[{edition.voice}] {lufs:.2f} LUFS, true peak {dbtp:.2f} dBTP")
-    assert abs(lufs - TARGET_LUFS) <= 1.0, f"{lufs:.2f} LUFS, target {TARGET_LUFS}"
+    # Measured: -19.14 LUFS (espeak-ng), -19.1 (Piper), the MP3 decoded by ffmpeg and
+    # metered by pyloudnorm: 0.5 LU is over three times the largest deviation seen.
+    assert abs(lufs - TARGET_LUFS) <= 0.5, f"{lufs:.2f} LUFS, target {TARGET_LUFS}"
     assert dbtp <= CEILING_DBTP, f"true peak {dbtp:.2f} dBTP over {CEILING_DBTP}"
 
 

@@ -53,9 +53,11 @@ def write_episode(path: Path) -> Program:
     return program
 
 
-@pytest.fixture(scope="module")
-def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Program]:
-    path = tmp_path_factory.mktemp("tags") / "episode.mp3"
+@pytest.fixture
+def episode(tmp_path: Path) -> tuple[Path, Program]:
+    """Written for each test (a tenth of a second), so that mutation testing, which runs
+    the tests that call a function, sees every test that reads what it wrote."""
+    path = tmp_path / "episode.mp3"
     return path, write_episode(path)
 
 
