@@ -333,3 +333,15 @@ def test_items_from_different_utc_offsets_follow_the_instant(out: Path) -> None:
     assert [e.title for e in list_episodes(out)] == ["Episode 2", "Episode 1"]
     build = parsed.feed.updated_parsed
     assert build == parsed.entries[0].published_parsed
+
+
+def test_a_re_rendered_undated_article_keeps_its_place_in_the_feed(out: Path) -> None:
+    """An article without a date of its own is dated by its first render: rendering it
+    again (a lexicon fix, a new voice) must not move it above the articles after it."""
+    publish(out, CHANNEL, make_episode(out, 1))
+    publish(out, CHANNEL, make_episode(out, 2))
+    publish(out, CHANNEL, make_episode(out, 1, pub_date=datetime.now(timezone.utc), size=1200))
+    assert [e.title for e in list_episodes(out)] == ["Episode 2", "Episode 1"]
+    entries = feedparser.parse((out / FEED_NAME).read_bytes()).entries
+    assert [e.title for e in entries] == ["Episode 2", "Episode 1"]
+    assert entries[1].enclosures[0].length == "1200"
