@@ -141,3 +141,22 @@ def test_without_hard_links_the_cache_still_keeps_takes(tmp_path: Path,
     assert cache.put(key(), TAKE) == TAKE
     assert cache.get(key()) == TAKE
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key()}.take"]
+
+
+def test_ctrl_c_while_a_take_is_kept_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C the instant a temporary file exists, before the code that made it has
+    even returned its name (the render safety test once caught exactly this)."""
+    real_open = os.open
+
+    def open_then_interrupt(path: str, flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        TakeCache(tmp_path).put(key(), TAKE)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert TakeCache(tmp_path).get(key()) is None

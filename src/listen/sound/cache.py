@@ -107,9 +107,9 @@ class TakeCache:
         """
         path = self.path(key)
         staged = path.with_name(f"{path.name}.{uuid.uuid4().hex}.new")  # this writer's own
-        with atomic_writer(staged, fix=_CACHE_FIX) as handle:
-            handle.write(_encode(take))
         try:
+            with atomic_writer(staged, fix=_CACHE_FIX) as handle:
+                handle.write(_encode(take))
             try:
                 os.link(staged, path)
                 return take
