@@ -340,7 +340,10 @@ def running_in_group(pgid: int) -> list[int]:
     """The processes of group ``pgid`` still running. A zombie is not one: it has ended
     and waits for its parent, or, once that has gone, for PID 1, to collect its exit
     status (measured here: about 2 s after the render; in a container whose PID 1
-    never collects, forever). This test once failed at random by counting zombies."""
+    never collects, forever): counting them would make this test depend on PID 1.
+    (What did make it fail at random, under load: a Ctrl-C landing the instant the take
+    cache had created a temporary file, before its name was known to clean it up; see
+    ``test_ctrl_c_while_a_take_is_kept_leaves_no_file_behind``.)"""
     if not Path("/proc").is_dir():  # no /proc to tell zombies apart: any process counts
         try:
             os.killpg(pgid, 0)
