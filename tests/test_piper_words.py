@@ -198,3 +198,11 @@ def test_espeak_gives_sentence_times_only(tmp_path: Path) -> None:
     vtt = mp3.with_suffix(".vtt").read_text(encoding="utf-8")
     assert "-->" in vtt and "<00:" not in vtt
     assert '"words"' not in mp3.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_doctor_says_whether_piper_times_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0 and "piper word times" in result.stdout
+    assert "yes (onnx 1." in result.stdout
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    assert "sentences only" in runner.invoke(app, ["doctor"]).stdout

@@ -57,6 +57,15 @@ def aligned_model(model: Path) -> str | bytes:
     return str(copy)
 
 
+def word_times_state() -> str:
+    """Whether Piper voices time words here, for ``listen doctor``."""
+    try:
+        import onnx
+    except ImportError:
+        return "no, sentences only: install onnx (pip install 'listen[piper]')"
+    return f"yes (onnx {onnx.__version__})"
+
+
 def _identity(model: Path) -> str:
     """Changes whenever the model file or the patching would."""
     stat = model.stat()
