@@ -67,7 +67,8 @@ def vtt_cues(work: Path) -> list[VttCue]:
     for block in vtt.read_text(encoding="utf-8").split("\n\n")[1:]:
         lines = block.strip().splitlines()
         start, end = (_seconds(t) for t in lines[1].split(" --> "))
-        cues.append(VttCue(start, end, " ".join(lines[2:])))
+        text = re.sub(r"<\d\d:\d\d:\d\d\.\d\d\d>", "", " ".join(lines[2:]))  # word times
+        cues.append(VttCue(start, end, text))
     return cues
 
 

@@ -41,11 +41,17 @@ def atomic_writer(path: Path, *, fix: str = OUT_FIX) -> Iterator[BinaryIO]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise OutputError(describe_os_error(exc, path, fix)) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path) -> None:
+    """Delete a temporary file if it exists; never hide why the write failed."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes, *, fix: str = OUT_FIX) -> None:
