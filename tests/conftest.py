@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["playerkit"]  # the headless Chromium fixture of the player's tests
+pytest_plugins = ["needs", "playerkit"]  # what tests need; the headless Chromium fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 
 from listen.cli import app
 from localweb import running
+from needs import missing
 
 PAGES = Path(__file__).parent / "pages"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -146,10 +147,7 @@ def browser(chromium: Any) -> Iterator[Any]:
 def chromium() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
-        message = "no chromium: run tests/install-browser.sh (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("no chromium: run tests/install-browser.sh (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -61,7 +61,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -147,7 +146,7 @@ def closed_port() -> int:
 # --- simulated failures ----------------------------------------------------------------
 
 class _FullDisk:
-    """Stands in for ``os`` and ``tempfile`` inside ``listen.fsutil``: every atomic write
+    """Stands in for ``os`` inside ``listen.fsutil``: every atomic write
     into a folder below ``root`` fails with ENOSPC, at ``fsync`` or part-way through
     ``write`` (after a first chunk landed, so there is a partial temp file to clean up)."""
 
@@ -156,16 +155,16 @@ class _FullDisk:
         self.full_fds: set[int] = set()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(os, name) if hasattr(os, name) else getattr(tempfile, name)
+        return getattr(os, name)
 
     def _full(self, folder: str | os.PathLike[str]) -> bool:
         return Path(folder).resolve().is_relative_to(self.root)
 
-    def mkstemp(self, *, prefix: str, suffix: str, dir: Path) -> tuple[int, str]:  # noqa: A002
-        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=dir)
-        if self._full(dir):
+    def open(self, path: Path, flags: int, mode: int = 0o777) -> int:
+        fd = os.open(path, flags, mode)
+        if self._full(Path(path).parent):
             self.full_fds.add(fd)
-        return fd, name
+        return fd
 
     def fsync(self, fd: int) -> None:
         if fd in self.full_fds and self.at == "fsync":
@@ -208,7 +207,6 @@ def full_disk(below: str, at: str) -> Callable[[pytest.MonkeyPatch, Path], None]
     def patch(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
         fake = _FullDisk(tmp / below, at)
         monkeypatch.setattr(fsutil, "os", fake)
-        monkeypatch.setattr(fsutil, "tempfile", fake)
     return patch
 
 

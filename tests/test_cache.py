@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
+import pytest
 
 from listen.models import EncodedTake, Pauses, VoiceProfile
 from listen.sound.cache import TakeCache, default_cache_dir, take_key
@@ -45,6 +47,8 @@ def test_the_key_changes_with_whatever_changes_the_take() -> None:
         key(profile=replace(PROFILE, voice="other.onnx")),
         key(profile=replace(PROFILE, variation=0.5)),
         key(profile=replace(PROFILE, loudness=-16.0)),
+        key(profile=replace(PROFILE, language="de")),
+        key(profile=replace(PROFILE, true_peak=-2.0)),
     ]
     assert base not in changed
     assert len(set(changed)) == len(changed)
@@ -152,3 +156,44 @@ def test_damaged_word_times_are_a_miss(tmp_path: Path) -> None:
     assert cache.get(key()) is None
     path.write_bytes(path.read_bytes()[:60])
     assert cache.get(key()) is None
+
+
+def test_the_key_of_a_take_stays_the_same_from_release_to_release() -> None:
+    """A changed key throws away every user's cached takes on upgrade (a cold render of
+    the whole back catalogue): change it only on purpose, with KEY_VERSION."""
+    assert key() == "44af21e7fdc4b77477a843cfb6082393a7e8c2519f09e92b5760f65f2f0146a6"
+    assert key(text="Ærøsund’s café, 5 °C.") == (
+        "6bfb1a184743c04de240608998a46f16b202f13947ba44bbb853f25aeec60e26")
+
+
+def test_without_hard_links_the_cache_still_keeps_takes(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some file systems (FAT, some network shares) refuse hard links: the last writer
+    wins there, and the take is still kept."""
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse)
+    cache = TakeCache(tmp_path)
+    assert cache.put(key(), TAKE) == TAKE
+    assert cache.get(key()) == TAKE
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{key()}.take"]
+
+
+def test_ctrl_c_while_a_take_is_kept_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C the instant a temporary file exists, before the code that made it has
+    even returned its name (the render safety test once caught exactly this)."""
+    real_open = os.open
+
+    def open_then_interrupt(path: str, flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        TakeCache(tmp_path).put(key(), TAKE)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert TakeCache(tmp_path).get(key()) is None

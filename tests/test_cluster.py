@@ -5,6 +5,7 @@ killed mid-render; a scheduler that goes away; a mismatched worker refused."""
 from __future__ import annotations
 
 import ctypes.util
+import importlib.util
 import os
 import signal
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import needs
 from daskcluster import LocalDaskCluster
 from listen.batch import Item, render_all
 from listen.config import Settings
@@ -22,7 +24,8 @@ from listen.models import Channel, RenderHooks
 from listen.pipeline import RenderResult, render
 from listen.sound.cache import TakeCache
 
-pytest.importorskip("distributed")
+pytestmark = needs.needs(importlib.util.find_spec("distributed") is not None,
+                         "no Dask: pip install 'listen[dask]' (the test extra brings it)")
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -181,8 +184,8 @@ def test_doctor_finds_every_worker_matching(cluster: LocalDaskCluster) -> None:
     assert "2 worker(s)" in result.stdout and "every worker matches" in result.stdout
 
 
-@pytest.mark.skipif(not ctypes.util.find_library("espeak-ng"),
-                    reason="needs a system libespeak-ng besides the bundled one")
+@needs.needs(ctypes.util.find_library("espeak-ng") is not None,
+             "needs a system libespeak-ng besides the bundled one: apt-get install espeak-ng")
 def test_doctor_and_the_render_refuse_a_worker_with_another_espeak(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -164,6 +164,21 @@ def test_text_hidden_by_an_inline_style_is_not_read(style: str) -> None:
     assert "hidden" in _reasons(article).values()
 
 
+@pytest.mark.parametrize("attribute", ['aria-hidden="true"', "hidden", 'aria-hidden="TRUE"'])
+def test_text_hidden_by_an_attribute_is_not_read(attribute: str) -> None:
+    article = _article(f"<p>{PROSE}</p><div {attribute}><p>Decorative repeat of the headline "
+                       f"that screen readers and listeners never meet.</p></div><p>{PROSE}</p>")
+    assert not any("Decorative repeat" in t for t in _texts(article))
+    assert _reasons(article).get("Decorative repeat of the headline that screen readers and "
+                                 "listeners never meet.") == "hidden"
+
+
+def test_text_marked_aria_hidden_false_is_read() -> None:
+    article = _article(f"<p>{PROSE}</p><div aria-hidden=\"false\"><p>A caption the page shows "
+                       f"to everyone, which a listener should hear as well.</p></div>")
+    assert any("A caption the page shows" in t for t in _texts(article))
+
+
 def test_a_card_in_a_list_gives_its_heading_and_text_apart() -> None:
     cards = "".join(
         f"<li><h2>{name}</h2><p>{name} lets you {verb} every page of a long article in "

@@ -317,3 +317,31 @@ def test_sigkill_mid_publish_leaves_a_usable_feed_and_catalog(out: Path) -> None
     assert not list(out.glob(f".{FEED_NAME}.*.tmp"))
     assert check_feed_holds_catalog(out) == set()
     assert len(list_episodes(out)) == published + 1
+
+
+def test_items_from_different_utc_offsets_follow_the_instant(out: Path) -> None:
+    """Tokyo's 09:00 is earlier than New York's 20:00 the evening before: the feed
+    orders by the instant, not by the clock time each date was written in."""
+    tokyo = timezone(timedelta(hours=9))
+    new_york = timezone(timedelta(hours=-5))
+    earlier = make_episode(out, 1, pub_date=datetime(2024, 3, 2, 9, 0, tzinfo=tokyo))  # 00:00Z
+    later = make_episode(out, 2, pub_date=datetime(2024, 3, 1, 20, 0, tzinfo=new_york))  # 01:00Z
+    publish(out, CHANNEL, earlier)
+    publish(out, CHANNEL, later)
+    parsed = feedparser.parse((out / FEED_NAME).read_bytes())
+    assert [e.title for e in parsed.entries] == ["Episode 2", "Episode 1"]
+    assert [e.title for e in list_episodes(out)] == ["Episode 2", "Episode 1"]
+    build = parsed.feed.updated_parsed
+    assert build == parsed.entries[0].published_parsed
+
+
+def test_a_re_rendered_undated_article_keeps_its_place_in_the_feed(out: Path) -> None:
+    """An article without a date of its own is dated by its first render: rendering it
+    again (a lexicon fix, a new voice) must not move it above the articles after it."""
+    publish(out, CHANNEL, make_episode(out, 1))
+    publish(out, CHANNEL, make_episode(out, 2))
+    publish(out, CHANNEL, make_episode(out, 1, pub_date=datetime.now(timezone.utc), size=1200))
+    assert [e.title for e in list_episodes(out)] == ["Episode 2", "Episode 1"]
+    entries = feedparser.parse((out / FEED_NAME).read_bytes()).entries
+    assert [e.title for e in entries] == ["Episode 2", "Episode 1"]
+    assert entries[1].enclosures[0].length == "1200"

@@ -32,6 +32,7 @@ from PIL import Image
 from scipy.signal import resample_poly
 from typer.testing import CliRunner
 
+import needs
 from listen.cli import app
 from listen.models import Cue
 
@@ -187,9 +188,8 @@ def parse_vtt(text: str) -> tuple[Cue, ...]:
 def edition(request: pytest.FixtureRequest,
             tmp_path_factory: pytest.TempPathFactory) -> Edition:
     voice: str = request.param
-    if voice == "joe":
-        pytest.importorskip("piper", reason="the joe profile needs Piper: pip install "
-                                            "'listen[piper]'")
+    if voice == "joe" and not needs.HAS_PIPER:
+        needs.missing(f"the joe profile needs Piper: {needs.PIPER}")
     out = tmp_path_factory.mktemp(f"out-{voice}")
     cache = tmp_path_factory.mktemp(f"cache-{voice}")
     result = CliRunner().invoke(app, ["render", str(SAMPLE), "--out", str(out),
@@ -238,7 +238,9 @@ def test_loudness_is_on_target_and_true_peak_under_the_ceiling(edition: Edition)
     peak = max(float(np.abs(oversampled).max()), float(np.abs(edition.samples).max()))
     dbtp = 20 * math.log10(peak)
     print(f"\n[{edition.voice}] {lufs:.2f} LUFS, true peak {dbtp:.2f} dBTP")
-    assert abs(lufs - TARGET_LUFS) <= 1.0, f"{lufs:.2f} LUFS, target {TARGET_LUFS}"
+    # Measured: -19.14 LUFS (espeak-ng), -19.1 (Piper), the MP3 decoded by ffmpeg and
+    # metered by pyloudnorm: 0.5 LU is over three times the largest deviation seen.
+    assert abs(lufs - TARGET_LUFS) <= 0.5, f"{lufs:.2f} LUFS, target {TARGET_LUFS}"
     assert dbtp <= CEILING_DBTP, f"true peak {dbtp:.2f} dBTP over {CEILING_DBTP}"
 
 
@@ -439,9 +441,14 @@ def test_every_paragraph_is_spoken_intelligibly_in_order(
         assert min(own) >= 0.3, [(round(h.own, 2), h.text[:40], h.hypothesis) for h in heard]
     else:
         # espeak-ng's formant voice is hard for an HMM trained on people: measured
-        # 0.00-0.19 per paragraph (0.03 0.15 0.19 0.00 0.04 0.10 0.12 0.07), mean 0.09;
-        # chance 0.01. Raw espeak output, before listen touches it, is recognised just
-        # as poorly, so this is the engine, not the mastering: no per-paragraph floor.
+        # 0.03-0.18 per paragraph (0.09 0.06 0.15 0.03 0.04 0.10 0.08 0.18), mean 0.09;
+        # chance 0.02, the same in every run. Raw espeak output, before listen touches
+        # it, is recognised just as poorly, so this is the engine, not the mastering: no
+        # per-paragraph floor. This test once failed at random: libespeak-ng carried
+        # state from take to take, so the audio depended on which of the two workers
+        # spoke which sentence before, that is on the machine's load. Since takes reset
+        # that state (listen.sound.engines._espeak_state) the edition is byte-identical
+        # from run to run, and so is what the recogniser hears.
         assert np.mean(own) >= 0.05, own
     # In order: each paragraph's recognised words match its own text better than the
     # others' on average, which a shuffled, repeated or missing paragraph would not.

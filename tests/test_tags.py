@@ -53,9 +53,11 @@ def write_episode(path: Path) -> Program:
     return program
 
 
-@pytest.fixture(scope="module")
-def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Program]:
-    path = tmp_path_factory.mktemp("tags") / "episode.mp3"
+@pytest.fixture
+def episode(tmp_path: Path) -> tuple[Path, Program]:
+    """Written for each test (a tenth of a second), so that mutation testing, which runs
+    the tests that call a function, sees every test that reads what it wrote."""
+    path = tmp_path / "episode.mp3"
     return path, write_episode(path)
 
 
@@ -130,3 +132,21 @@ def test_read_tags_summarises(episode: tuple[Path, Program]) -> None:
 )
 def test_language_codes(given: str, code: str) -> None:
     assert language_code(given) == code
+
+
+def test_read_tags_gives_chapter_times_in_seconds(episode: tuple[Path, Program]) -> None:
+    path, program = episode
+    assert read_tags(path)["chapters"] == [
+        (0.0, 3.0, "Why Ships Wait"), (3.0, 7.5, "The queue"),
+        (7.5, round(program.duration, 3), "What next"),
+    ]
+
+
+def test_every_text_frame_is_utf8(episode: tuple[Path, Program]) -> None:
+    """ID3v2.4's UTF-8, so titles in any script read the same in every player."""
+    tag = ID3(str(episode[0]))
+    frames = [f for f in tag.values() if hasattr(f, "encoding")]
+    frames += [sub for chap in tag.getall("CHAP") + tag.getall("CTOC")
+               for sub in chap.sub_frames.values()]
+    assert {f.FrameID for f in frames} >= {"TIT2", "TPE1", "COMM", "USLT", "TXXX", "APIC"}
+    assert {int(f.encoding) for f in frames} == {3}

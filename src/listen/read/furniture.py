@@ -81,7 +81,8 @@ def _is_hidden(element: HtmlElement, hidden: HiddenRules) -> bool:
     Not the page's frame (``<body style="display:none">`` until a script has run).
     (A formula kept for screen readers is no longer hidden: see ``_formulas_as_text``.)
     """
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    aria_hidden = (element.get("aria-hidden") or "").strip().casefold()  # as browsers read it
+    if element.get("hidden") is not None or aria_hidden == "true":
         return True
     if element.tag in patterns.NEVER_BY_CLASS:
         return False

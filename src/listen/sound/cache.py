@@ -28,6 +28,7 @@ words. A missing, truncated or corrupt file reads as a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -118,9 +119,9 @@ class TakeCache:
         """
         path = self.path(key)
         staged = path.with_name(f"{path.name}.{uuid.uuid4().hex}.new")  # this writer's own
-        with atomic_writer(staged, fix=_CACHE_FIX) as handle:
-            handle.write(_encode(take))
         try:
+            with atomic_writer(staged, fix=_CACHE_FIX) as handle:
+                handle.write(_encode(take))
             try:
                 os.link(staged, path)
                 return take
@@ -134,7 +135,8 @@ class TakeCache:
                 os.replace(staged, path)
                 return take
         finally:
-            staged.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never hide why the write failed
+                staged.unlink(missing_ok=True)
 
     def size(self) -> int:
         """Bytes the cached takes occupy."""
