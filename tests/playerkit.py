@@ -3,7 +3,7 @@ engine, the VTT read back independently, a static web server on 127.0.0.1, and
 headless Chromium (Debian's ``chromium`` package) driven by Playwright.
 
 Playwright's own browser download is not used: it is not reachable everywhere CI
-runs. ``tests/install-browser.sh`` installs Debian's chromium when it is missing;
+runs. ``tests/install-system-packages.sh`` installs Debian's chromium when it is missing;
 without a browser the browser tests skip, except under CI (``CI`` set), where they fail.
 """
 
@@ -147,7 +147,7 @@ def browser(chromium: Any) -> Iterator[Any]:
 def chromium() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
-        missing("no chromium: run tests/install-browser.sh (apt-get install chromium)")
+        missing("no chromium: run tests/install-system-packages.sh (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

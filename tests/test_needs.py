@@ -19,7 +19,7 @@ def test_speaks_with_piper():
     pass
 
 def test_finds_out_late():
-    needs.missing("no chromium: run tests/install-browser.sh")
+    needs.missing("no chromium: run tests/install-system-packages.sh")
 '''
 
 
