@@ -70,13 +70,16 @@ class Settings:
     voices_folder: Path | None = None
     """``[voices] folder``: where ``listen voices install`` puts voices; None: the user
     data folder."""
+    parts: Mapping[str, str] = field(default_factory=dict)
+    """``[render.parts]``: voice profiles for parts of the article (title, intro,
+    heading, quote, outro), over the voice profile's own ``[parts]``."""
 
 
 _RENDER_KEYS = {
     "voice", "voices_dir", "intro", "outro", "outro_text", "keep_captions",
     "intro_audio", "outro_audio", "bitrate", "srt", "out_dir", "cache_dir", "jobs",
     "cluster",
-    "offline", "fetch_images",
+    "offline", "fetch_images", "parts",
 }  # fmt: skip
 _ENV = {
     "LISTEN_VOICE": "voice",
@@ -133,6 +136,10 @@ def _from_toml(path: Path) -> Settings:
     render = _table(data, "render", path)
     _check_keys(render, _RENDER_KEYS, path, "render")
     values: dict[str, Any] = {k: _resolve_path(k, v, base) for k, v in render.items()}
+    if "parts" in values:
+        from listen.sound.voices import check_parts
+
+        values["parts"] = check_parts(values["parts"], f"{path} [render]")
     values["show"] = _show(_table(data, "show", path), path, base)
     values["lexicon"] = {str(k): str(v) for k, v in _table(data, "lexicon", path).items()}
     values["sites"] = _sites(_table(data, "sites", path), path)

@@ -101,10 +101,11 @@ def prepare_script(
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
     profile = load_profile(settings.voice, article.language, settings.voices_dir,
-                           settings.voices_folder)
+                           settings.voices_folder, settings.parts)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
+    voices = (profile, *(voice for _part, voice in profile.parts))
     options = ScriptOptions(
-        max_chars=get_engine(profile.engine).max_chars,
+        max_chars=min(get_engine(voice.engine).max_chars for voice in voices),
         intro=settings.intro,
         outro=settings.outro,
         outro_text=settings.outro_text,
