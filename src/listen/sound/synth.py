@@ -84,7 +84,7 @@ def synthesize(
                 own.make(missing, store)  # 3.
         else:
             executor.make(missing, store)  # 3.
-    return _by_segment(script, [take for take in made if take is not None])
+    return by_segment(script, [take for take in made if take is not None])
 
 
 def plan(script: Script, profile: VoiceProfile) -> list[Line]:
@@ -139,7 +139,7 @@ def _missing_takes(
     return jobs, slots
 
 
-def _by_segment(script: Script, flat: list[TakeRef]) -> list[list[TakeRef]]:
+def by_segment(script: Script, flat: list[TakeRef]) -> list[list[TakeRef]]:
     takes, start = [], 0
     for segment in script.segments:
         takes.append(flat[start : start + len(segment.sentences)])
