@@ -29,6 +29,7 @@ from listen.config import load_settings
 from listen.errors import ListenError, SourceError
 from listen.progress import RenderProgress
 
+
 class _ListenGroup(TyperGroup):
     """The ``listen`` command group; lets ``render --verify`` go without a value
     (``--verify`` or ``--verify=strict``), which typer's options cannot express."""
