@@ -161,3 +161,37 @@ def test_verify_strict_speaks_the_garbled_takes_again(garbled: Garbled) -> None:
         assert TakeCache(garbled.cache).get(key) != take, "the cache holds the new take"
     code, again = _render(garbled, "--verify")
     assert again["verify"]["misheard"] == []  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- listen verify EPISODE
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_listen_verify_checks_a_published_episode(garbled: Garbled) -> None:
+    """The episode the strict render left is right; an episode whose MP3 was replaced
+    by one of another article is found out, sentence by sentence, from the MP3 alone."""
+    _render(garbled, "--verify=strict")
+    mp3 = next(garbled.out.glob("*.mp3"))
+    result = CliRunner().invoke(app, ["verify", mp3.name, "--out", str(garbled.out),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    check = json.loads(result.stdout)
+    assert check["takes"] == 17 and check["misheard"] == [] and check["score"] > 0.6
+
+    # Another article's audio under this episode's name: its transcript no longer fits.
+    other = garbled.out.parent / "other"
+    done = CliRunner().invoke(app, ["render", str(Path(__file__).parent / "fixtures" /
+                                                  "pullquotes.html"), "--voice", "joe",
+                                    "--out", str(other), "--cache", str(garbled.cache)])
+    assert done.exit_code == 0, done.output
+    mp3.write_bytes(next(other.glob("*.mp3")).read_bytes())
+    result = CliRunner().invoke(app, ["verify", str(mp3)])
+    assert result.exit_code == 1
+    assert result.stdout.count("misheard: expected") >= 10
+
+
+def test_listen_verify_names_an_episode_it_cannot_find(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["verify", "missing", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error: no episode 'missing'" in result.output

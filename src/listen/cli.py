@@ -417,6 +417,40 @@ def _heard(check: Any) -> str:
 
 @app.command()
 @friendly
+def verify(
+    episode: Annotated[str, typer.Argument(
+        help="The episode: its MP3's path, or its file name in the output folder.")],
+    out: OutOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Listen to a published episode with an offline recogniser and list the sentences
+    it does not say (silent, cut off or misheard); exit code 1 if there are any.
+
+    Example: listen verify output/the-night-train-is-back.mp3
+    """
+    from listen.verify import verify_episode
+
+    settings = load_settings(config, out_dir=out)
+    mp3, check = verify_episode(settings, episode)
+    if as_json:
+        out_console.print_json(json.dumps({"mp3": mp3, **check.as_json()}), indent=None)
+    elif check.skipped:
+        err_console.print(f"[yellow]Warning:[/] {escape(check.skipped)}", highlight=False)
+    else:
+        for m in check.misheard:
+            out_console.print(f"{m.start:8.1f} s  {m.why}: expected {m.expected!r}, "
+                              f"heard {m.heard!r}", highlight=False, markup=False)
+        score = f"{check.score:.0%}" if check.score is not None else "no"
+        err_console.print(f"{check.takes} sentences, {len(check.misheard)} not said as "
+                          f"written; {check.recognizer} heard {score} of the words",
+                          highlight=False)
+    if check.misheard:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
 def script(
     source: Annotated[str, typer.Argument(help="An article file, an http(s) URL, or -.")],
     fmt: Annotated[ScriptFormat, typer.Option(

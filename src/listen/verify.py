@@ -32,14 +32,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from listen.config import Settings
-from listen.errors import AudioError
+from listen.errors import AudioError, ListenError, SourceError
 from listen.models import EncodedTake, Program, Script, TakeRef, VoiceProfile
-from listen.publish.catalog import Catalog
+from listen.publish.catalog import CATALOG_NAME, Catalog
+from listen.publish.folder import list_episodes
+from listen.publish.sidecars import read_vtt
+from listen.publish.tags import read_voice
 from listen.sound.cache import TakeCache
 from listen.sound.engines import get_engine
 from listen.sound.executor import Executor, Finisher, TakeJob
-from listen.sound.recognize import hear_takes, recognising_processes, recognizer_choice
+from listen.sound.recognize import (
+    HEARD_RATE,
+    hear_spans,
+    hear_takes,
+    recognising_processes,
+    recognizer_choice,
+)
 from listen.sound.synth import Line, by_segment, plan
+from listen.sound.voices import load_profile
+from listen.speech.script import speak_line
 
 MIN_WORDS = 4
 """Shorter sentences are too short to judge: a name or a two-word heading is misheard
@@ -283,3 +294,51 @@ def record_check(out: Path, episode_id: str, check: Check) -> None:
     """Keep the check in the output folder's catalog, beside the episode."""
     with Catalog.in_folder(out) as catalog:
         catalog.remember_check(episode_id, json.dumps(check.as_json(), ensure_ascii=False))
+
+
+def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
+    """``listen verify EPISODE``: the listening check of a published episode (its MP3
+    path, or its file name or slug in the output folder), from the MP3 and its VTT.
+
+    Each transcript cue is heard and compared with the cue's text as listen says it;
+    the voice is the one the MP3's tag names (a cast's part voices are judged as the
+    main voice). The check is kept in the catalog. Returns the MP3's path and the check."""
+    mp3 = _episode_mp3(settings.out_dir, episode)
+    out = mp3.parent
+    row = next((e for e in (list_episodes(out) if (out / CATALOG_NAME).exists() else [])
+                if e.audio_file == mp3.name), None)
+    language = row.language if row else "en"
+    cues = read_vtt(mp3.with_suffix(".vtt"))
+    recognizer, why = recognizer_choice(language, settings.whisper_model)
+    if not recognizer:
+        return str(mp3), Check("", None, len(cues), skipped=why)
+    voice = _voice_of(mp3, settings, language)
+    lines = [Line(speak_line(cue.text, language, speech=settings.speech), 0, voice)
+             for cue in cues]
+    spans = [TakeRef("", 0, HEARD_RATE, int((cue.end - cue.start) * HEARD_RATE), 0, 0)
+             for cue in cues]
+    heard = hear_spans(mp3, [(cue.start, cue.end) for cue in cues], recognizer, language)
+    check = judge(lines, spans, heard, recognizer)
+    check = replace(check, misheard=tuple(replace(m, start=cues[m.index].start)
+                                          for m in check.misheard))
+    if row is not None:
+        record_check(out, row.id, check)
+    return str(mp3), check
+
+
+def _episode_mp3(out: Path, episode: str) -> Path:
+    for path in (Path(episode), out / episode, out / f"{episode}.mp3"):
+        if path.suffix == ".mp3" and path.is_file():
+            return path
+    raise SourceError(f"no episode {episode!r}: give its MP3's path, or its file name in "
+                      f"{out} (`listen feed list` shows them)")
+
+
+def _voice_of(mp3: Path, settings: Settings, language: str) -> VoiceProfile:
+    """The voice profile the MP3's tag names; without one, judged as Piper's."""
+    name = read_voice(mp3)
+    try:
+        return load_profile(name or None, language, settings.voices_dir,
+                            settings.voices_folder)
+    except ListenError:
+        return VoiceProfile(name=name or "unknown", engine="piper")

@@ -31,7 +31,6 @@ from listen.sound.cache import TakeCache
 HEARD_RATE = 16000
 """What both recognisers listen at."""
 
-
 class Recognizer(ABC):
     """Hears words in speech."""
 
@@ -41,7 +40,6 @@ class Recognizer(ABC):
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
         """The words heard in ``speech`` (mono, ``HEARD_RATE``, -1 to 1), lower case."""
 
-
 class PocketSphinx(Recognizer):
     """pocketsphinx with its bundled US English model, set for speed."""
 
@@ -49,6 +47,9 @@ class PocketSphinx(Recognizer):
     FAST = {"ds": 2, "fwdflat": False, "bestpath": False, "maxhmmpf": 2000}
     """Every second frame and a single search pass: 3x faster than the defaults, at
     a small cost in words heard (tests/test_sample_render.py measured 0.79 → 0.76)."""
+    MARGIN = 0.25
+    """Seconds of silence put around the speech: without them the search trips on
+    the first and last words ("Most entries are shorter" heard as "most entry search")."""
 
     def __init__(self) -> None:
         try:
@@ -60,13 +61,14 @@ class PocketSphinx(Recognizer):
         self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **self.FAST)
 
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
+        silence = np.zeros(int(self.MARGIN * HEARD_RATE))
+        speech = np.concatenate([silence, speech, silence])
         pcm = (np.clip(speech, -1.0, 1.0) * 32767).astype("<i2").tobytes()
         self._decoder.start_utt()
         self._decoder.process_raw(pcm, full_utt=True)
         self._decoder.end_utt()
         hypothesis = self._decoder.hyp()
         return hypothesis.hypstr if hypothesis is not None else ""
-
 
 class FasterWhisper(Recognizer):
     """Whisper through faster-whisper, from a CTranslate2 model folder on disk."""
@@ -94,7 +96,6 @@ class FasterWhisper(Recognizer):
             vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
         return " ".join(segment.text.strip() for segment in segments).lower()
 
-
 def recognizer_choice(language: str, whisper_model: Path | None) -> tuple[str, str]:
     """(recogniser, "") for ``language``, or ("", why there is none)."""
     if whisper_model is not None:
@@ -105,13 +106,11 @@ def recognizer_choice(language: str, whisper_model: Path | None) -> tuple[str, s
                 "was skipped (set whisper_model in [render] of listen.toml to a Whisper "
                 "model folder)")
 
-
 def make_recognizer(choice: str, language: str) -> Recognizer:
     """The recogniser ``recognizer_choice`` named."""
     if choice.startswith("faster-whisper:"):
         return FasterWhisper(Path(choice.split(":", 1)[1]), language)
     return PocketSphinx()
-
 
 def take_speech(cache: TakeCache, key: str) -> np.ndarray[Any, np.dtype[np.float64]]:
     """The speech of a cached take (its pause left out), at ``HEARD_RATE``."""
@@ -121,12 +120,10 @@ def take_speech(cache: TakeCache, key: str) -> np.ndarray[Any, np.dtype[np.float
     samples, _rate = decode_audio(take.mp3, HEARD_RATE)
     return samples[: take.speech_samples * HEARD_RATE // take.sample_rate]
 
-
 # --- in each recognising process --------------------------------------------------------
 
 _here: dict[tuple[str, str], Recognizer] = {}
 _lock = threading.Lock()
-
 
 def hear_takes(folder: str, keys: Sequence[str], choice: str, language: str
                ) -> list[tuple[str, float]]:
@@ -145,9 +142,22 @@ def hear_takes(folder: str, keys: Sequence[str], choice: str, language: str
         heard.append((recognizer.transcribe(speech), float(loudness)))
     return heard
 
+def hear_spans(mp3: Path, spans: Sequence[tuple[float, float]], choice: str, language: str
+               ) -> list[tuple[str, float]]:
+    """What the recogniser hears in each span (seconds) of a finished MP3, and its
+    loudness, as ``hear_takes`` does for takes."""
+    samples, _rate = decode_audio(mp3, HEARD_RATE)
+    recognizer = make_recognizer(choice, language)
+    heard = []
+    for start, end in spans:
+        speech = samples[int(start * HEARD_RATE): int(end * HEARD_RATE)]
+        loudness = integrated_loudness(speech, HEARD_RATE) if len(speech) else -np.inf
+        heard.append((recognizer.transcribe(speech), float(loudness)))
+    return heard
 
 def recognising_processes(takes: int) -> int:
     """Processes worth starting for ``takes`` takes: one per core, a few takes each."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     return max(1, min(cores, takes // 8))
+
