@@ -33,10 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "night-trains.html"
 CAST = {"title": "espeak-en-gb", "intro": "espeak-en-gb", "heading": "espeak-en-gb",
         "quote": "espeak-en-gb"}
-STOPWORDS = frozenset(
-    "that this with from have they them than were will been their there what when which "
-    "more some into only also about still each does such those these then like much even "
-    "over just most other".split())
+STOPWORDS = frozenset((
+    "that", "this", "with", "from", "have", "they", "them", "than", "were", "will", "been",
+    "their", "there", "what", "when", "which", "more", "some", "into", "only", "also",
+    "about", "still", "each", "does", "such", "those", "these", "then", "like", "much",
+    "even", "over", "just", "most", "other",
+))
 
 
 def content_words(text: str) -> list[str]:
