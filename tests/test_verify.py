@@ -228,3 +228,21 @@ def test_whisper_hears_joe_from_the_model_a_package_ships(tmp_path: Path) -> Non
     assert choice.startswith("faster-whisper:") and why == ""
     heard = make_recognizer(choice, "en").transcribe(take_speech(cache, take.key))
     assert share_heard(words(said), words(heard)) >= 0.8, heard
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_strict_fails_a_render_whose_takes_stay_wrong(tmp_path: Path) -> None:
+    """Joe at four times his pace is not understood, spoken again or not: a strict
+    render fails with the takes listed, and publishes nothing."""
+    pytest.importorskip("piper")
+    hurried = tmp_path / "hurried.toml"
+    hurried.write_text('engine = "piper"\nvoice = "en_US-joe-medium"\nrate = 4.0\n',
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["render", str(ARTICLE), "--voice", str(hurried),
+                                      "--out", str(out), "--no-cache", "--verify=strict"])
+    assert result.exit_code == 1
+    assert "still do not say their sentence after speaking them again" in result.output
+    assert "misheard at " in result.output
+    assert not list(out.glob("*.mp3"))
