@@ -69,7 +69,8 @@ def read_vtt(path: Path) -> list[VttCue]:
         found = timing.search(block)
         if found:
             h, m, s, ms, h2, m2, s2, ms2 = map(int, found.groups())
-            text = lines[-1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            text = re.sub(r"<\d+:\d\d:\d\d\.\d{3}>", "", lines[-1])  # word timestamps
+            text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
             cues.append(VttCue(h * 3600 + m * 60 + s + ms / 1000,
                                h2 * 3600 + m2 * 60 + s2 + ms2 / 1000, text))
     return cues

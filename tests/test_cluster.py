@@ -197,6 +197,22 @@ def test_doctor_and_the_render_refuse_a_worker_with_another_espeak(tmp_path: Pat
         assert "pyttsx3:" in result.stdout and "(system" in result.stdout
 
 
+def test_word_times_come_back_from_the_workers(tmp_path: Path) -> None:
+    """The tone engine times every word: a cluster render's VTT carries the same
+    inline word timestamps as a render here."""
+    voice = tmp_path / "tone.toml"
+    voice.write_text('engine = "tone"\nrate = 4.0\n', encoding="utf-8")
+    vtts = []
+    with LocalDaskCluster(tmp_path / "dask", workers=1) as cluster:
+        for name, address in (("here", None), ("cluster", cluster.address)):
+            settings = replace(settings_for(tmp_path, name, address), voice=str(voice))
+            result = render(str(PAGES[1]), settings)
+            vtts.append(result.mp3.with_suffix(".vtt").read_text(encoding="utf-8"))
+    here, there = vtts
+    assert there.count("<00:") > 100, "words timed"
+    assert there == here
+
+
 def test_a_voice_per_part_renders_on_the_cluster_as_here(
     cluster: LocalDaskCluster, tmp_path: Path
 ) -> None:

@@ -176,7 +176,7 @@ def parse_vtt(text: str) -> tuple[Cue, ...]:
             lines = lines[1:]  # the cue identifier
         match = re.fullmatch(r"(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)", lines[0])
         assert match, block
-        body = " ".join(lines[1:])
+        body = re.sub(r"<\d\d:\d\d:\d\d\.\d{3}>", "", " ".join(lines[1:]))  # word times
         assert body.strip(), block
         body = body.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         cues.append(Cue(_clock(match[1]), _clock(match[2]), body))

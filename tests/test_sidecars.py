@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from mutagen.id3 import ID3
@@ -68,3 +69,30 @@ def test_chapters_json_agrees_with_the_id3_chapters(tmp_path: Path) -> None:
     from_id3 = [(c.start_time / 1000, c.end_time / 1000, str(c.sub_frames["TIT2"])) for c in frames]
     from_json = [(c["startTime"], c["endTime"], c["title"]) for c in document["chapters"]]
     assert from_json == from_id3
+
+
+STAMP = re.compile(r"<(\d\d):(\d\d):(\d\d)\.(\d\d\d)>")
+
+
+def test_vtt_times_each_word_inside_its_cue_in_order() -> None:
+    cue = Cue(10.0, 12.0, "Ports  are <busy> — full.", words=(10.05, 10.4, 10.9, 11.3, 11.3))
+    program = replace(PROGRAM, cues=(cue,))
+    (_start, _end, text), = parse_vtt(render_vtt(program))
+    assert text == ("<00:00:10.050>Ports <00:00:10.400>are <00:00:10.900>&lt;busy&gt; "
+                    "<00:00:11.300>— full.")
+    stamps = [seconds(found.groups()) for found in STAMP.finditer(text)]
+    assert stamps == sorted(set(stamps)) and all(10.0 < t < 12.0 for t in stamps)
+    assert STAMP.sub("", text) == "Ports are &lt;busy&gt; — full."
+    assert render_srt(program).splitlines()[2] == "Ports are <busy> — full."
+
+
+def test_vtt_stamps_no_word_at_or_outside_the_cue_edges() -> None:
+    cue = Cue(1.0, 2.0, "One two three", words=(1.0, 1.5, 2.0))
+    (_s, _e, text), = parse_vtt(render_vtt(replace(PROGRAM, cues=(cue,))))
+    assert text == "One <00:00:01.500>two three"
+
+
+def test_vtt_is_by_the_sentence_when_the_words_do_not_fit_the_text() -> None:
+    cues = (Cue(1.0, 2.0, "One two three", words=(1.1, 1.5)), Cue(2.5, 3.0, "Plain"))
+    texts = [text for _s, _e, text in parse_vtt(render_vtt(replace(PROGRAM, cues=cues)))]
+    assert texts == ["One two three", "Plain"]

@@ -166,6 +166,9 @@ def test_the_pool_gives_the_same_takes_in_the_same_order(
                             jobs=1)
     assert pooled == here
     assert progress == list(range(41))
+    words = [take.words for segment in pooled for take in segment]
+    assert all(len(times) == 4 + n % 7 for n, times in enumerate(words)), \
+        "each take's word times come back from its worker"
 
 
 def test_few_misses_are_made_in_this_process(finisher: RecordingFinisher,

@@ -13,6 +13,7 @@ from rich.text import Text
 from listen.config import Settings
 from listen.errors import EngineError, ListenError
 from listen.sound.engines import engine_names, get_engine
+from listen.sound.engines.piper_words import word_times_state
 from listen.sound.voices import list_profiles, list_voices
 
 
@@ -51,6 +52,8 @@ def doctor_report(settings: Settings) -> Iterator[RenderableType]:
     for name in engine_names():
         checks.add_row(f"engine {name}", _engine_state(name))
     checks.add_row("espeak-ng", escape(espeak_state()))
+    if "piper" in engine_names():
+        checks.add_row("piper word times", escape(word_times_state()))
     checks.add_row("config", escape(str(settings.config_path or "none (defaults; see README)")))
     checks.add_row("voices folder", _installed_state(settings))
     checks.add_row("cache", _cache_state(settings))

@@ -242,6 +242,9 @@ class EncodedTake(_Timed):
     """Samples of speech before the pause, at ``sample_rate``."""
     lead_samples: int
     """Samples the decoder outputs before the first speech sample (encoder delay)."""
+    words: tuple[float, ...] = ()
+    """Start of each white-space word of the text spoken, in seconds from the first
+    speech sample, where the engine times words; empty otherwise."""
 
     @property
     def size(self) -> int:
@@ -250,7 +253,7 @@ class EncodedTake(_Timed):
     def ref(self, key: str) -> TakeRef:
         """This take's timing, and the key its frames are stored under."""
         return TakeRef(key, self.frames, self.sample_rate, self.speech_samples,
-                       self.lead_samples, self.size)
+                       self.lead_samples, self.size, self.words)
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,8 @@ class TakeRef(_Timed):
     lead_samples: int
     size: int
     """Bytes of MP3 frames."""
+    words: tuple[float, ...] = ()
+    """As ``EncodedTake.words``."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Files beside the MP3: a WebVTT and an SRT transcript, Podcasting 2.0 chapters.
 
+Where the cues carry word times, the WebVTT's cue text carries them too, as inline
+timestamps (``first <00:00:01.250>second <00:00:01.610>third``), which players that
+show karaoke-style captions follow; SRT has no such thing and stays by the sentence.
+
 Pure functions from a ``Program`` to text; the pipeline writes them atomically.
 """
 
@@ -17,7 +21,7 @@ CHAPTERS_VERSION = "1.2.0"
 
 def _clock(seconds: float, separator: str) -> str:
     """``HH:MM:SS.mmm`` (or with ``,`` for SRT), rounded to the millisecond."""
-    total_ms = max(0, round(seconds * 1000))
+    total_ms = _millis(seconds)
     hours, rest = divmod(total_ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
@@ -34,11 +38,35 @@ def _timing(cue: Cue, separator: str) -> str:
 
 
 def render_vtt(program: Program) -> str:
-    """A WebVTT transcript: one numbered cue per sentence."""
+    """A WebVTT transcript: one numbered cue per sentence, its words timed where the
+    engine timed them."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(program.cues, start=1):
-        blocks.append(f"{number}\n{_timing(cue, '.')}\n{_vtt_text(_one_line(cue.text))}")
+        blocks.append(f"{number}\n{_timing(cue, '.')}\n{_vtt_payload(cue)}")
     return "\n\n".join(blocks) + "\n"
+
+
+def _vtt_payload(cue: Cue) -> str:
+    """The cue's text, each word after an inline ``<00:00:01.250>`` timestamp of when
+    it starts. WebVTT wants each timestamp after the cue's start, before its end and
+    after the one before; a word whose start would break that (it starts with the
+    word before, say) shares the word before's."""
+    words = cue.text.split()
+    if not cue.words or len(cue.words) != len(words):
+        return _vtt_text(" ".join(words))
+    last, end = _millis(cue.start), _millis(cue.end)
+    timed = []
+    for word, start in zip(words, cue.words, strict=True):
+        if last < _millis(start) < end:
+            last = _millis(start)
+            timed.append(f"<{_clock(start, '.')}>{_vtt_text(word)}")
+        else:
+            timed.append(_vtt_text(word))
+    return " ".join(timed)
+
+
+def _millis(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
 
 
 def render_srt(program: Program) -> str:
@@ -65,6 +93,8 @@ def render_chapters_json(program: Program) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+_WORD_TIME = re.compile(r"<\d+:\d\d:\d\d\.\d+>")
+"""An inline word timestamp (``_vtt_payload``)."""
 _CUE_TIMING = re.compile(r"(\d+):(\d\d):(\d\d\.\d+) --> (\d+):(\d\d):(\d\d\.\d+)")
 
 
@@ -82,7 +112,7 @@ def read_vtt(path: Path) -> list[Cue]:
         if timing is None:
             continue
         h1, m1, s1, h2, m2, s2 = _CUE_TIMING.match(lines[timing]).groups()  # type: ignore[union-attr]
-        body = " ".join(lines[timing + 1:])
+        body = _WORD_TIME.sub("", " ".join(lines[timing + 1:]))
         body = body.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         cues.append(Cue(int(h1) * 3600 + int(m1) * 60 + float(s1),
                         int(h2) * 3600 + int(m2) * 60 + float(s2), body))

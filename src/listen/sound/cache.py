@@ -14,7 +14,16 @@ One take is one file, ``<folder>/<key[:2]>/<key>.take``, written atomically::
     32 bytes    SHA-256 of the MP3 bytes
     mp3 bytes
 
-A missing, truncated or corrupt file reads as a miss.
+A take whose engine timed its words is written in format 2, which adds them::
+
+    b"LTAKE2\\n"
+    <QIqqQI     the counts above, then the number of words
+    32 bytes    SHA-256 of the word times and the MP3 bytes
+    <Nd         each word's start, seconds from the first speech sample
+    mp3 bytes
+
+Both formats are read: takes cached before word times existed stay valid, without
+words. A missing, truncated or corrupt file reads as a miss.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ from listen.models import EncodedTake, TakeRef, VoiceProfile
 KEY_VERSION = 1
 _MAGIC = b"LTAKE1\n"
 _COUNTS = struct.Struct("<QIqqQ")
+_MAGIC_WORDS = b"LTAKE2\n"
+_COUNTS_WORDS = struct.Struct("<QIqqQI")
 _DIGEST_SIZE = 32
 _HEADER_SIZE = len(_MAGIC) + _COUNTS.size + _DIGEST_SIZE
 _SUFFIX = ".take"
@@ -139,13 +150,24 @@ class TakeCache:
 
 
 def _encode(take: EncodedTake) -> bytes:
+    if take.words:
+        return _encode_with_words(take)
     counts = _COUNTS.pack(
         take.frames, take.sample_rate, take.speech_samples, take.lead_samples, len(take.mp3)
     )
     return _MAGIC + counts + hashlib.sha256(take.mp3).digest() + take.mp3
 
 
+def _encode_with_words(take: EncodedTake) -> bytes:
+    counts = _COUNTS_WORDS.pack(take.frames, take.sample_rate, take.speech_samples,
+                                take.lead_samples, len(take.mp3), len(take.words))
+    body = struct.pack(f"<{len(take.words)}d", *take.words) + take.mp3
+    return _MAGIC_WORDS + counts + hashlib.sha256(body).digest() + body
+
+
 def _decode(data: bytes) -> EncodedTake | None:
+    if data.startswith(_MAGIC_WORDS):
+        return _decode_with_words(data)
     if len(data) < _HEADER_SIZE or not data.startswith(_MAGIC):
         return None
     frames, sample_rate, speech, lead, length = _COUNTS.unpack_from(data, len(_MAGIC))
@@ -154,3 +176,16 @@ def _decode(data: bytes) -> EncodedTake | None:
     if len(mp3) != length or hashlib.sha256(mp3).digest() != digest:
         return None
     return EncodedTake(mp3, frames, sample_rate, speech, lead)
+
+
+def _decode_with_words(data: bytes) -> EncodedTake | None:
+    header = len(_MAGIC_WORDS) + _COUNTS_WORDS.size + _DIGEST_SIZE
+    if len(data) < header:
+        return None
+    frames, sample_rate, speech, lead, length, count = _COUNTS_WORDS.unpack_from(
+        data, len(_MAGIC_WORDS))
+    digest, body = data[header - _DIGEST_SIZE : header], data[header:]
+    if len(body) != 8 * count + length or hashlib.sha256(body).digest() != digest:
+        return None
+    words = struct.unpack_from(f"<{count}d", body)
+    return EncodedTake(body[8 * count :], frames, sample_rate, speech, lead, words)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
@@ -147,8 +147,9 @@ def make_take(job: TakeJob) -> EncodedTake:
     """
     try:
         engine = _ready_engine(job)
-        audio = engine.synthesize(job.text, job.profile)
-        return job.finish(audio, job.pause_ms)
+        audio, words = engine.synthesize_timed(job.text, job.profile)
+        take = job.finish(audio, job.pause_ms)
+        return replace(take, words=words) if words else take
     except ListenError:
         raise
     except Exception as exc:  # a third-party engine's or library's own error

@@ -33,6 +33,7 @@ from listen.sound.audio import (
     sample_peaks,
     to_mono_float,
 )
+from listen.sound.wordtimes import written_word_starts
 
 CODEC_LOSS_DB = 0.4
 """Added to the target: a 64 kbit/s MP3 of speech measures this much quieter decoded."""
@@ -256,7 +257,9 @@ def assemble(
     """The timeline of ``intro + every take + outro`` as written: cues, chapters, duration.
 
     ``takes[i][j]`` is sentence ``j`` of segment ``i``. Time 0 is the first sample a
-    gapless decoder plays: the first take's ``lead_samples`` into its frames.
+    gapless decoder plays: the first take's ``lead_samples`` into its frames. A take
+    that carries word times gives its cue the times of the written words
+    (``wordtimes``).
     """
     if len(takes) != len(script.segments):
         raise AudioError(f"{len(takes)} segments of audio for {len(script.segments)} in the script")
@@ -276,7 +279,10 @@ def assemble(
         for sentence, take in zip(segment.sentences, segment_takes, strict=True):
             start = position + take.lead_samples - origin
             end = start + take.speech_samples
-            cues.append(Cue(start / rate, end / rate, sentence.text, segment.block))
+            words = written_word_starts(sentence.text, sentence.speech, take.words,
+                                        take.speech_samples / rate)
+            cues.append(Cue(start / rate, end / rate, sentence.text, segment.block,
+                            tuple(start / rate + word for word in words)))
             position += take.samples
     frames = sum(take.frames for take in ordered)
     duration = (frames * 1152 - origin) / rate

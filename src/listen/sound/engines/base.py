@@ -63,3 +63,11 @@ class Engine(ABC):
     @abstractmethod
     def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
         """Speak ``text`` with ``voice``: mono audio, no leading or trailing pause added."""
+
+    def synthesize_timed(self, text: str, voice: VoiceProfile
+                         ) -> tuple[AudioSegment, tuple[float, ...]]:  # fmt: skip
+        """``synthesize``, with the start of each white-space word of ``text`` in seconds
+        from the audio's first sample: one per word, in order, within the audio. An
+        engine that cannot time words returns no times (the default), and its
+        transcript is timed by the sentence."""
+        return self.synthesize(text, voice), ()

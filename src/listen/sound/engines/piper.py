@@ -7,7 +7,8 @@ two workers on two cores runs best with one intra-op thread each (FINDINGS.md).
 
 A profile's ``voice`` is empty or ``en_US-joe-medium`` for the bundled voice, or
 the path of a Piper model (``.onnx`` with its ``.onnx.json`` beside it). ``rate``
-becomes ``length_scale = 1 / rate``; ``variation`` is Piper's ``noise_scale``.
+becomes ``length_scale = 1 / rate``; ``variation`` is Piper's ``noise_scale``. Each
+word's start comes with the audio where the model can report it (``piper_words``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from listen.models import VoiceInfo, VoiceProfile
 from listen.sound.audio import segment_from_pcm
 from listen.sound.engines._guard import Watchdog
 from listen.sound.engines.base import Engine
+from listen.sound.engines.piper_words import aligned_model, word_starts
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -120,15 +122,21 @@ class PiperEngine(Engine):
         return 60.0 + 0.1 * len(text)
 
     def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
+        return self.synthesize_timed(text, voice)[0]
+
+    def synthesize_timed(self, text: str, voice: VoiceProfile
+                         ) -> tuple[AudioSegment, tuple[float, ...]]:  # fmt: skip
+        """The audio, and each word's start where the voice model reports phoneme
+        durations (``piper_words``)."""
         self.check_length(text)
         piper_voice = self._voice(voice)
         config = _synthesis_config(voice)
         with self._lock:
-            pcm = self._watchdog.run(lambda: _speak(piper_voice, text, config),
-                                     self.timeout(text))
+            pcm, words = self._watchdog.run(lambda: _speak(piper_voice, text, config),
+                                            self.timeout(text))
         if not pcm and any(char.isalnum() for char in text):
             raise EngineError(f"Piper gave no audio for {text[:60]!r}")
-        return segment_from_pcm(pcm, int(piper_voice.config.sample_rate))
+        return segment_from_pcm(pcm, int(piper_voice.config.sample_rate)), words
 
     def _voice(self, profile: VoiceProfile) -> Any:
         path = model_path(profile.voice)
@@ -157,7 +165,7 @@ def _load_voice(path: Path, threads: int) -> Any:
         options.inter_op_num_threads = 1
     try:
         session = onnxruntime.InferenceSession(
-            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            aligned_model(path), sess_options=options, providers=["CPUExecutionProvider"]
         )
     except Exception as exc:  # onnxruntime raises its own untyped errors
         raise EngineError(f"cannot load the Piper model {path.name}: {exc}") from exc
@@ -172,9 +180,10 @@ def _synthesis_config(profile: VoiceProfile) -> Any:
     return SynthesisConfig(length_scale=1.0 / profile.rate, noise_scale=profile.variation)
 
 
-def _speak(piper_voice: Any, text: str, config: Any) -> bytes:
+def _speak(piper_voice: Any, text: str, config: Any) -> tuple[bytes, tuple[float, ...]]:
     try:
-        chunks = piper_voice.synthesize(text, syn_config=config)
-        return b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        chunks = list(piper_voice.synthesize(text, syn_config=config, include_alignments=True))
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        return pcm, word_starts(piper_voice, text, chunks)
     except Exception as exc:  # phonemizer and onnxruntime errors are not typed
         raise EngineError(f"Piper failed on {text[:60]!r}: {exc}") from exc

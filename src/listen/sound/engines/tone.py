@@ -8,6 +8,7 @@ synthesis:
   60 ms per character at rate 1.0 (``rate`` 2.0 halves it);
 * each run of non-space characters (a "word") is a sine burst with 5 ms fades,
   each space is silence, so the audio has speech-like loudness and gaps;
+* ``synthesize_timed`` times every word exactly: the sample its burst begins at;
 * output is deterministic: the same text and rate give the same samples;
 * no leading or trailing pause is added (pauses are the finisher's job).
 """
@@ -63,15 +64,21 @@ class ToneEngine(Engine):
         return 10.0
 
     def synthesize(self, text: str, voice: VoiceProfile) -> AudioSegment:
+        return self.synthesize_timed(text, voice)[0]
+
+    def synthesize_timed(self, text: str, voice: VoiceProfile
+                         ) -> tuple[AudioSegment, tuple[float, ...]]:  # fmt: skip
         if voice.rate <= 0:
             raise EngineError(f"voice {voice.name!r}: rate must be above 0, not {voice.rate}")
         step = samples_per_char(voice.rate)
         signal = np.zeros(len(text) * step, dtype=np.float64)
+        starts = []
         for index, word in enumerate(_WORD.finditer(text)):
             start, end = word.start() * step, word.end() * step
             signal[start:end] = _burst(end - start, 180.0 + 40.0 * (index % 5))
+            starts.append(start / SAMPLE_RATE)
         pcm = np.round(signal * 32767).astype("<i2").tobytes()
-        return segment_from_pcm(pcm, SAMPLE_RATE)
+        return segment_from_pcm(pcm, SAMPLE_RATE), tuple(starts)
 
 
 def _burst(length: int, frequency: float) -> npt.NDArray[np.float64]:
