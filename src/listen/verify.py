@@ -62,7 +62,7 @@ second share of its letters are heard in order, by recogniser and engine. The
 letters forgive a recogniser that splits or joins words ("lighthouse keeper's" heard
 as "like housekeepers"). Measured with Joe on the sample and the two-voices fixture
 (61 sentences of 4+ words, bench/verify.py): pocketsphinx flagged none of them, and
-flagged 57 of 61 when given another sentence's take; the words alone flagged a
+flagged 57 to 58 of 61 when given another sentence's take; the words alone flagged a
 4-word title in one take of three."""
 SHORTEST = 0.55
 """A take whose speech lasts less than this share of what its text takes at the
