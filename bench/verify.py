@@ -27,7 +27,15 @@ from listen.pipeline import prepare_script, render
 from listen.sound.cache import TakeCache
 from listen.sound.finish import TakeFinisher
 from listen.sound.synth import plan, synthesize
-from listen.verify import check_takes, hear
+from listen.verify import (
+    MIN_WORDS,
+    THRESHOLDS,
+    check_takes,
+    hear,
+    letters_heard,
+    share_heard,
+    words,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "night-trains.html"
@@ -69,6 +77,23 @@ def cost(source: Path) -> None:
           "(goal: under 50%)")
 
 
+def thresholds(recognizer: str, said: list[str], heard: list[str]) -> str:
+    """How the misheard rule (listen.verify.THRESHOLDS, for Piper) fares here: right
+    takes flagged, and takes of another sentence (seven further on) caught."""
+    least_words, least_letters = THRESHOLDS[(recognizer.split(":")[0], "piper")]
+
+    def flagged(expected: str, got: str) -> bool:
+        expected_words, got_words = words(expected), words(got)
+        return (share_heard(expected_words, got_words) < least_words
+                and letters_heard(expected_words, got_words) < least_letters)
+
+    judged = [i for i, text in enumerate(said) if len(words(text)) >= MIN_WORDS]
+    right = sum(flagged(said[i], heard[i]) for i in judged)
+    wrong = sum(flagged(said[i], heard[(i + 7) % len(heard)]) for i in judged)
+    return (f"; Piper's rule: {right} of {len(judged)} right takes flagged, "
+            f"{wrong} of {len(judged)} wrong ones caught")
+
+
 def recognisers() -> list[str]:
     choices = ["pocketsphinx"]
     try:
@@ -101,14 +126,18 @@ def intelligibility(source: Path) -> None:
                     total += len(said)
                     found += sum(word in got for word in said)
                 print(f"{label:20} {recognizer.split(':')[0]:15} content words heard "
-                      f"{found / total:.2f} ({total} words; recognition {seconds:.1f} s)")
+                      f"{found / total:.2f} ({total} words; recognition {seconds:.1f} s)"
+                      + thresholds(recognizer, [line.text for line in lines],
+                                   [text for text, _loudness in heard]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=SAMPLE)
+    parser.add_argument("--no-cost", action="store_true", help="intelligibility only")
     args = parser.parse_args()
-    cost(args.source)
+    if not args.no_cost:
+        cost(args.source)
     intelligibility(args.source)
 
 
