@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines", "embedding", "batch", "sync"},
+    2: {"pipeline", "config", "engines", "embedding", "batch", "sync", "verify"},
     3: {"cli", "__main__", "doctor", "scriptview", "voicesview", "progress"},
 }
 STAGES = LAYERS[1]
@@ -53,6 +53,8 @@ LIBRARY_HOMES = {
     "typer": {"cli"},
     "rich": {"cli", "progress", "doctor", "voicesview"},
     "num2words": {"speech"},
+    "pocketsphinx": {"sound.recognize"},
+    "faster_whisper": {"sound.recognize"},
 }
 
 

@@ -214,3 +214,32 @@ def test_word_times_come_back_from_the_workers(tmp_path: Path) -> None:
     here, there = vtts
     assert there.count("<00:") > 100, "words timed"
     assert there == here
+
+
+def test_a_voice_per_part_renders_on_the_cluster_as_here(
+    cluster: LocalDaskCluster, tmp_path: Path
+) -> None:
+    """Quotes in a second voice: each worker loads both voices and keeps them, and the
+    episode equals the local render's, byte for byte."""
+    article = ROOT / "tests" / "fixtures" / "two-voices.html"
+    parts = {"quote": "espeak-en-gb", "heading": "espeak-en-gb"}
+    here = replace(settings_for(tmp_path, "here"), parts=parts)
+    there = replace(settings_for(tmp_path, "there", cluster.address), parts=parts)
+    render(str(article), here)
+    render(str(article), there)
+    local, remote = published_files(here.out_dir), published_files(there.out_dir)
+    assert sorted(remote) == sorted(local)
+    for name, data in remote.items():  # an undated article is dated by its render: the
+        if name.endswith((".mp3", ".vtt", ".chapters.json")):  # feed and tag differ
+            assert _audio(data) == _audio(local[name]), f"{name} differs from the local render"
+    plain = render(str(article), settings_for(tmp_path, "plain"))
+    assert _audio(plain.mp3.read_bytes()) != _audio(
+        next(here.out_dir.glob("*.mp3")).read_bytes()), "the quotes were in another voice"
+
+
+def _audio(data: bytes) -> bytes:
+    """An MP3's frames without its ID3v2 tag (whose size is in its header)."""
+    if not data.startswith(b"ID3"):
+        return data
+    size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
+    return data[10 + size:]

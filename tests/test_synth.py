@@ -214,3 +214,26 @@ def test_a_voice_that_fails_to_load_in_the_workers_is_reported(
     nobody = replace(ESPEAK, voice="no-such-voice")
     with pytest.raises(EngineError, match="no-such-voice"):
         synth.synthesize(SCRIPT, nobody, finish=finisher, cache=cache, jobs=2)
+
+
+@pytest.mark.piper
+def test_a_piper_voice_installed_again_with_a_new_model_speaks_again(
+    finisher: RecordingFinisher, cache: TakeCache, tmp_path: Path
+) -> None:
+    """The cache knows a Piper model by its file, not its path: a voice re-installed
+    at the same path with a new model must not reuse the old model's takes."""
+    pytest.importorskip("piper")
+    from listen.sound.engines.piper import default_model_path
+
+    joe = default_model_path()
+    model = tmp_path / "en_US-test-medium.onnx"
+    model.write_bytes(joe.read_bytes())
+    Path(f"{model}.json").write_bytes(Path(f"{joe}.json").read_bytes())
+    voice = VoiceProfile(name="test", engine="piper", voice=str(model))
+    script = script_of(paragraph("The sleeper leaves at nine."))
+    synth.synthesize(script, voice, finish=finisher, cache=cache, jobs=1)
+    synth.synthesize(script, voice, finish=finisher, cache=cache, jobs=1)
+    assert len(finisher.calls()) == 1, "the same model: from the cache"
+    model.write_bytes(joe.read_bytes() + b"\0")  # "installed again": another file
+    synth.synthesize(script, voice, finish=finisher, cache=cache, jobs=1)
+    assert len(finisher.calls()) == 2, "a new model: spoken again"

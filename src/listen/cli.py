@@ -29,7 +29,19 @@ from listen.config import load_settings
 from listen.errors import ListenError, SourceError
 from listen.progress import RenderProgress
 
+
+class _ListenGroup(TyperGroup):
+    """The ``listen`` command group; lets ``render --verify`` go without a value
+    (``--verify`` or ``--verify=strict``), which typer's options cannot express."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args[:1] == ["render"]:
+            args = [f"{arg}=on" if arg == "--verify" else arg for arg in args]
+        return list(super().parse_args(ctx, args))
+
+
 app = typer.Typer(
+    cls=_ListenGroup,
     name="listen",
     help="Turn a web article into an audio edition: MP3, transcript, chapters and a podcast feed.",
     no_args_is_help=True,
@@ -141,6 +153,11 @@ def render(
         "--fetch-images/--no-fetch-images",
         help="Download the article's lead image for the cover (default: only when the "
              "article itself is a URL).", show_default=False)] = None,
+    verify: Annotated[str | None, typer.Option(  # noqa: UP007
+        "--verify", metavar="[=strict]",
+        help="Listen to every take with an offline recogniser and list those that do not "
+             "say their sentence; --verify=strict speaks them again, and fails the render "
+             "if they stay wrong.", show_default=False)] = None,
 ) -> None:
     """Render articles to MP3 and add them to output/feed.xml.
 
@@ -151,7 +168,8 @@ def render(
     settings = load_settings(config, out_dir=out, voice=voice, cache_dir=cache, jobs=jobs,
                              cluster=cluster, use_cache=False if no_cache else None,
                              srt=srt or None, offline=offline or None,
-                             fetch_images=fetch_images, **{"show.base_url": base_url})
+                             fetch_images=fetch_images, verify=verify,
+                             **{"show.base_url": base_url})
     all_sources = _expand_sources(sources or [], from_file)
     results = _render_items([Item(source) for source in all_sources], settings, force=force,
                             quiet=quiet, as_json=as_json)
@@ -354,6 +372,7 @@ def _report_result(result: Any, quiet: bool, as_json: bool) -> None:
             "source": result.source, "status": result.status, "mp3": str(result.mp3),
             "title": episode.title, "duration": round(episode.duration, 3),
             "bytes": episode.length, "guid": episode.guid, "warnings": list(result.warnings),
+            **({"verify": result.check.as_json()} if result.check else {}),
         }), indent=None)
         return
     out_console.print(str(result.mp3), highlight=False)
@@ -383,8 +402,51 @@ def _summary(results: list[tuple[str, Any]]) -> None:
         elif result.status == "unchanged":
             table.add_row(escape(source), "skipped (unchanged)", escape(str(result.mp3)))
         else:
-            table.add_row(escape(source), "[green]rendered[/]", escape(str(result.mp3)))
+            table.add_row(escape(source), "[green]rendered[/]",
+                          escape(str(result.mp3)) + _heard(result.check))
     err_console.print(table)
+
+
+def _heard(check: Any) -> str:
+    """The listening check in the summary's detail column."""
+    if check is None or check.score is None:
+        return "" if check is None else " (not checked by ear)"
+    wrong = f", {len(check.misheard)} take(s) wrong" if check.misheard else ""
+    return f" (heard {check.score:.0%} of the words{wrong})"
+
+
+@app.command()
+@friendly
+def verify(
+    episode: Annotated[str, typer.Argument(
+        help="The episode: its MP3's path, or its file name in the output folder.")],
+    out: OutOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Listen to a published episode with an offline recogniser and list the sentences
+    it does not say (silent, cut off or misheard); exit code 1 if there are any.
+
+    Example: listen verify output/the-night-train-is-back.mp3
+    """
+    from listen.verify import verify_episode
+
+    settings = load_settings(config, out_dir=out)
+    mp3, check = verify_episode(settings, episode)
+    if as_json:
+        out_console.print_json(json.dumps({"mp3": mp3, **check.as_json()}), indent=None)
+    elif check.skipped:
+        err_console.print(f"[yellow]Warning:[/] {escape(check.skipped)}", highlight=False)
+    else:
+        for m in check.misheard:
+            out_console.print(f"{m.start:8.1f} s  {m.why}: expected {m.expected!r}, "
+                              f"heard {m.heard!r}", highlight=False, markup=False)
+        score = f"{check.score:.0%}" if check.score is not None else "no"
+        err_console.print(f"{check.takes} sentences, {len(check.misheard)} not said as "
+                          f"written; {check.recognizer} heard {score} of the words",
+                          highlight=False)
+    if check.misheard:
+        raise typer.Exit(1)
 
 
 @app.command()

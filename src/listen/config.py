@@ -70,13 +70,22 @@ class Settings:
     voices_folder: Path | None = None
     """``[voices] folder``: where ``listen voices install`` puts voices; None: the user
     data folder."""
+    verify: str = ""
+    """``--verify``: "" (off), ``on`` (report takes that do not say their sentence) or
+    ``strict`` (speak them again, and fail the render if they stay wrong)."""
+    whisper_model: Path | None = None
+    """A faster-whisper (CTranslate2) model folder for the listening check; None:
+    pocketsphinx for English, no check for other languages."""
+    parts: Mapping[str, str] = field(default_factory=dict)
+    """``[render.parts]``: voice profiles for parts of the article (title, intro,
+    heading, quote, outro), over the voice profile's own ``[parts]``."""
 
 
 _RENDER_KEYS = {
     "voice", "voices_dir", "intro", "outro", "outro_text", "keep_captions",
     "intro_audio", "outro_audio", "bitrate", "srt", "out_dir", "cache_dir", "jobs",
     "cluster",
-    "offline", "fetch_images",
+    "offline", "fetch_images", "parts", "verify", "whisper_model",
 }  # fmt: skip
 _ENV = {
     "LISTEN_VOICE": "voice",
@@ -88,6 +97,7 @@ _ENV = {
     "LISTEN_OFFLINE": "offline",
     "LISTEN_VOICES_URL": "voices_url",
     "LISTEN_VOICES_FOLDER": "voices_folder",
+    "LISTEN_WHISPER_MODEL": "whisper_model",
 }
 _VOICES_KEYS = {"catalogue": "voices_url", "folder": "voices_folder"}
 """``[voices]`` keys and the settings they set."""
@@ -133,6 +143,10 @@ def _from_toml(path: Path) -> Settings:
     render = _table(data, "render", path)
     _check_keys(render, _RENDER_KEYS, path, "render")
     values: dict[str, Any] = {k: _resolve_path(k, v, base) for k, v in render.items()}
+    if "parts" in values:
+        from listen.sound.voices import check_parts
+
+        values["parts"] = check_parts(values["parts"], f"{path} [render]")
     values["show"] = _show(_table(data, "show", path), path, base)
     values["lexicon"] = {str(k): str(v) for k, v in _table(data, "lexicon", path).items()}
     values["sites"] = _sites(_table(data, "sites", path), path)
@@ -199,7 +213,8 @@ def _strings(value: Any, path: Path, key: str) -> list[str]:
 
 def _resolve_path(key: str, value: Any, base: Path) -> Any:
     """Paths in listen.toml are relative to the file, not to the current folder."""
-    if key in {"intro_audio", "outro_audio", "voices_dir", "out_dir", "cache_dir"}:
+    if key in {"intro_audio", "outro_audio", "voices_dir", "out_dir", "cache_dir",
+               "whisper_model"}:
         return base / Path(str(value)).expanduser()
     return value
 
@@ -209,6 +224,8 @@ def _apply(settings: Settings, values: Mapping[str, Any], origin: str) -> Settin
     plain = {k: v for k, v in values.items() if not k.startswith("show.")}
     if show_values:
         plain["show"] = _typed(plain.get("show", settings.show), show_values, origin)
+    if "verify" in plain:
+        plain["verify"] = _verify_mode(plain["verify"], origin)
     updated: Settings = _typed(settings, plain, origin)
     if updated.bitrate not in MP3_BITRATES:
         raise ConfigError(f"{origin}: bitrate = {updated.bitrate} is not an MP3 bitrate; "
@@ -239,6 +256,18 @@ def _convert(value: Any, type_name: str, key: str, origin: str) -> Any:
         kind = type_name.split(" ")[0]
         raise ConfigError(f"{origin}: {key} = {value!r} is not a valid {kind}") from exc
     return value
+
+
+def _verify_mode(value: Any, origin: str) -> str:
+    """``verify``: off (""), ``on`` or ``strict``; true and false as for a switch."""
+    text = str(value).strip().lower()
+    if text == "strict":
+        return text
+    try:
+        return "on" if _to_bool(value) else ""
+    except ValueError:
+        raise ConfigError(f"{origin}: verify = {value!r}: use true, false or \"strict\""
+                          ) from None
 
 
 def _to_bool(value: Any) -> bool:

@@ -189,6 +189,14 @@ class VoiceProfile:
     """True-peak ceiling in dBTP."""
     lexicons: tuple[str, ...] = ()
     """Lexicon names (``en``) or paths, applied in order."""
+    parts: tuple[tuple[str, VoiceProfile], ...] = ()
+    """Other voices for parts of the article, by part (``title``, ``intro``,
+    ``heading``, ``quote``, ``outro``): each already given this profile's loudness,
+    true peak and pauses, so every take is finished alike."""
+
+    def for_part(self, part: str) -> VoiceProfile:
+        """The voice that speaks ``part`` of the article: its own, else this one."""
+        return next((voice for name, voice in self.parts if name == part), self)
 
 
 @dataclass(frozen=True)

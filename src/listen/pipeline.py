@@ -72,6 +72,7 @@ from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
 from listen.speech.script import ScriptOptions, build_script, spoken_date
+from listen.verify import Check, fail_if_misheard, listen_check, record_check, warnings_for
 
 PAGE_COVER_SIZE = 512
 
@@ -87,6 +88,8 @@ class RenderResult:
     episode: Episode
     warnings: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
+    check: Check | None = None
+    """The listening check (``--verify``), or None."""
 
 
 def prepare_script(
@@ -101,10 +104,11 @@ def prepare_script(
         page, rules=settings.sites, keep_captions=settings.keep_captions
     )
     profile = load_profile(settings.voice, article.language, settings.voices_dir,
-                           settings.voices_folder)
+                           settings.voices_folder, settings.parts)
     lexicon = load_lexicon(article.language, profile.lexicons, settings.lexicon)
+    voices = (profile, *(voice for _part, voice in profile.parts))
     options = ScriptOptions(
-        max_chars=get_engine(profile.engine).max_chars,
+        max_chars=min(get_engine(voice.engine).max_chars for voice in voices),
         intro=settings.intro,
         outro=settings.outro,
         outro_text=settings.outro_text,
@@ -150,9 +154,18 @@ def render(
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
             on_progress=hooks.on_takes, executor=makers,
         )
+        check = None
+        if settings.verify:  # the listening check; strict: wrong takes spoken again
+            hooks.on_stage("listening")
+            check, takes = listen_check(settings, script, profile, takes, store,
+                                        finish=finisher, executor=makers)
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.
+        if check is not None:
+            check = check.timed(program)
+            if settings.verify == "strict":
+                fail_if_misheard(check)
         cover, cover_warning = _episode_cover(article, _fetch_images(source, settings))
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
@@ -174,10 +187,12 @@ def render(
                 out, settings.show.image, settings.show.base_url, show, show_image)
             channel, show_warnings = channel_for(settings, article, cover_url, source_url)
             episode = publish(out, channel, episode, dated=dated)  # 9.
+            if check is not None:
+                record_check(out, episode.id, check)
     warnings = [voice_warning(settings, profile, article.language), *show_warnings,
-                *image_warnings, cover_warning]
+                *image_warnings, cover_warning, *(warnings_for(check) if check else [])]
     return RenderResult(source, "rendered", mp3_path, episode, tuple(w for w in warnings if w),
-                        (mp3_path, *sidecars.values()))
+                        (mp3_path, *sidecars.values()), check)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,10 @@ CREATE TABLE IF NOT EXISTS synced (   -- listen sync: which episode each listed 
     PRIMARY KEY (source, url)
 );
 """
+_CHECKS = """CREATE TABLE IF NOT EXISTS checks (  -- the listening check (render --verify)
+    id TEXT PRIMARY KEY,            -- the episode's id
+    data TEXT NOT NULL              -- JSON: recogniser, score, takes, the takes misheard
+)"""
 _FIELDS = tuple(field.name for field in dataclasses.fields(Episode))
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM episodes"
 _STORED = (*_FIELDS, "pub_order", "dated")
@@ -233,6 +237,24 @@ class Catalog:
         with self.transaction(), self._guard():
             self._db.execute("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
                              (url, *fields))
+
+    def remember_check(self, id: str, data: str) -> None:
+        """Keep the listening check of an episode (JSON, from ``listen.verify``).
+
+        Its table is made on first use, so a catalog needs no new schema for it."""
+        with self.transaction(), self._guard():
+            self._db.execute(_CHECKS)
+            self._db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?)", (id, data))
+
+    def check(self, id: str) -> str | None:
+        """The listening check last kept for an episode, or None."""
+        with self._guard():
+            try:
+                row = self._db.execute("SELECT data FROM checks WHERE id = ?", (id,)
+                                       ).fetchone()
+            except sqlite3.OperationalError:  # no check kept in this catalog yet
+                return None
+        return None if row is None else str(row[0])
 
     def synced(self, source: str) -> dict[str, str]:
         """URL → episode id of every article ``listen sync SOURCE`` has rendered."""

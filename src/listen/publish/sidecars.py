@@ -10,7 +10,10 @@ Pure functions from a ``Program`` to text; the pipeline writes them atomically.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+from listen.errors import OutputError
 from listen.models import Cue, Program
 
 CHAPTERS_VERSION = "1.2.0"
@@ -88,3 +91,29 @@ def render_chapters_json(program: Program) -> str:
     ]
     document = {"version": CHAPTERS_VERSION, "chapters": chapters}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+_WORD_TIME = re.compile(r"<\d+:\d\d:\d\d\.\d+>")
+"""An inline word timestamp (``_vtt_payload``)."""
+_CUE_TIMING = re.compile(r"(\d+):(\d\d):(\d\d\.\d+) --> (\d+):(\d\d):(\d\d\.\d+)")
+
+
+def read_vtt(path: Path) -> list[Cue]:
+    """The cues of a WebVTT transcript listen wrote (``render_vtt``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot read the transcript {path} ({exc}): render the "
+                          "article again") from exc
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.split("\n")
+        timing = next((i for i, line in enumerate(lines) if _CUE_TIMING.match(line)), None)
+        if timing is None:
+            continue
+        h1, m1, s1, h2, m2, s2 = _CUE_TIMING.match(lines[timing]).groups()  # type: ignore[union-attr]
+        body = _WORD_TIME.sub("", " ".join(lines[timing + 1:]))
+        body = body.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        cues.append(Cue(int(h1) * 3600 + int(m1) * 60 + float(s1),
+                        int(h2) * 3600 + int(m2) * 60 + float(s2), body))
+    return cues

@@ -136,3 +136,12 @@ def read_tags(path: Path) -> dict[str, Any]:
         ],  # fmt: skip
         "has_cover": bool(tag.getall("APIC")),
     }
+
+
+def read_voice(mp3: Path) -> str:
+    """The voice profile an MP3 listen wrote was spoken with (TXXX ``voice``), or ""."""
+    try:
+        frames = ID3(mp3).getall("TXXX:voice")
+    except (MutagenError, OSError):
+        return ""
+    return str(frames[0].text[0]) if frames and frames[0].text else ""

@@ -57,8 +57,12 @@ def take_key(
     finish_key: str,
     *,
     pause_ms: int,
+    voice_version: str = "",
 ) -> str:
-    """The cache key of one take: hex SHA-256 over a canonical JSON."""
+    """The cache key of one take: hex SHA-256 over a canonical JSON.
+
+    ``voice_version`` is the engine's identity of the voice data (a Piper model's
+    size and time), left out when empty so other engines keep their keys."""
     fields = {
         "v": KEY_VERSION,
         "engine": engine,
@@ -73,6 +77,8 @@ def take_key(
         "pause_ms": int(pause_ms),
         "finish": finish_key,
     }
+    if voice_version:
+        fields["voice_version"] = voice_version
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -18,9 +18,10 @@ the workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-from listen.models import EncodedTake, Script, TakeRef, VoiceProfile
+from listen.models import EncodedTake, Script, SegmentKind, TakeRef, VoiceProfile
 from listen.sound.cache import TakeCache, take_key
 from listen.sound.engines import get_engine
 from listen.sound.executor import Executor, Finisher, TakeJob
@@ -29,6 +30,14 @@ from listen.sound.pool import LocalPool
 __all__ = ["Finisher", "Progress", "plan", "synthesize"]
 
 Progress = Callable[[int, int], None]
+
+
+class Line(NamedTuple):
+    """One take to speak: the text, the pause after it, and the voice that speaks it."""
+
+    text: str
+    pause_ms: int
+    profile: VoiceProfile
 
 
 def synthesize(
@@ -46,16 +55,17 @@ def synthesize(
     With caching off, pass a ``TakeCache`` in a temporary folder: it is the spool.
     Without an ``executor``, a local pool of ``jobs`` workers serves this script alone.
     """
-    engine_class = get_engine(profile.engine)
-    engine_class.check()
     lines = plan(script, profile)  # 1.
-    version = engine_class.version()
+    versions = _engine_versions(line.profile for line in lines)
+    voice_versions = {voice: get_engine(voice.engine).voice_version(voice)
+                      for voice in {line.profile for line in lines}}
     keys = [
-        take_key(profile.engine, version, profile, text, finish.key, pause_ms=pause)
-        for text, pause in lines
+        take_key(voice.engine, versions[voice.engine], voice, text, finish.key,
+                 pause_ms=pause, voice_version=voice_versions[voice])
+        for text, pause, voice in lines
     ]
     made: list[TakeRef | None] = [cache.ref(key) for key in keys]  # 2.
-    missing, slots = _missing_takes(lines, keys, made, profile, finish, version)
+    missing, slots = _missing_takes(lines, keys, made, finish, versions)
     report = on_progress or (lambda _done, _total: None)
     done = len(lines) - sum(len(found) for found in slots.values())
     report(done, len(lines))
@@ -74,40 +84,62 @@ def synthesize(
                 own.make(missing, store)  # 3.
         else:
             executor.make(missing, store)  # 3.
-    return _by_segment(script, [take for take in made if take is not None])
+    return by_segment(script, [take for take in made if take is not None])
 
 
-def plan(script: Script, profile: VoiceProfile) -> list[tuple[str, int]]:
-    """(speech, pause in ms) for every sentence, in order: the last sentence of a
-    segment is followed by the segment's pause, every other one by a sentence pause."""
+def plan(script: Script, profile: VoiceProfile) -> list[Line]:
+    """(speech, pause in ms, voice) for every sentence, in order: the last sentence of
+    a segment is followed by the segment's pause, every other one by a sentence
+    pause; the pauses are always the main profile's, whichever voice speaks."""
     lines = []
     for segment in script.segments:
         last = len(segment.sentences) - 1
         for index, sentence in enumerate(segment.sentences):
             pause = profile.pauses.after(segment.pause_after)
-            lines.append((sentence.speech, pause if index == last else profile.pauses.sentence))
+            voice = profile.for_part(part_of(segment.kind, index))
+            lines.append(Line(sentence.speech, pause if index == last
+                              else profile.pauses.sentence, voice))
     return lines
 
 
+def part_of(kind: SegmentKind, index: int) -> str:
+    """The part of the article a sentence belongs to, as a profile's ``[parts]`` names
+    it: the spoken intro's first sentence is the ``title``, the rest the ``intro``."""
+    if kind is SegmentKind.TITLE:
+        return "title" if index == 0 else "intro"
+    return str(kind.value)
+
+
+def _engine_versions(voices: Iterable[VoiceProfile]) -> dict[str, str]:
+    """Each engine's version, its availability checked once."""
+    versions = {}
+    for name in dict.fromkeys(voice.engine for voice in voices):
+        engine_class = get_engine(name)
+        engine_class.check()
+        versions[name] = engine_class.version()
+    return versions
+
+
 def _missing_takes(
-    lines: Sequence[tuple[str, int]],
+    lines: Sequence[Line],
     keys: Sequence[str],
     made: Sequence[TakeRef | None],
-    profile: VoiceProfile,
     finish: Finisher,
-    version: str,
+    versions: dict[str, str],
 ) -> tuple[list[TakeJob], dict[str, list[int]]]:
     """One job per distinct missing take, and the sentence positions each fills."""
     slots: dict[str, list[int]] = {}
     for slot, (key, take) in enumerate(zip(keys, made, strict=True)):
         if take is None:
             slots.setdefault(key, []).append(slot)
-    jobs = [TakeJob(*lines[found[0]], profile, finish, version, key)
-            for key, found in slots.items()]
+    jobs = []
+    for key, found in slots.items():
+        line = lines[found[0]]
+        jobs.append(TakeJob(*line, finish, versions[line.profile.engine], key))
     return jobs, slots
 
 
-def _by_segment(script: Script, flat: list[TakeRef]) -> list[list[TakeRef]]:
+def by_segment(script: Script, flat: list[TakeRef]) -> list[list[TakeRef]]:
     takes, start = [], 0
     for segment in script.segments:
         takes.append(flat[start : start + len(segment.sentences)])

@@ -24,8 +24,8 @@ a ``default.toml``), never picked on their own.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,11 @@ _SCALARS: dict[str, tuple[float, float]] = {
     "true_peak": (-10.0, 0.0),
 }
 _TEXTS = ("engine", "voice", "language")
-_KEYS = frozenset((*_TEXTS, *_SCALARS, "lexicons", "pauses"))
+_KEYS = frozenset((*_TEXTS, *_SCALARS, "lexicons", "pauses", "parts"))
+PARTS = ("title", "intro", "heading", "quote", "outro")
+"""The parts of an article a profile's ``[parts]`` may give another voice: the title
+(the spoken intro's first sentence), the rest of the spoken intro (byline, site and
+date), headings, quotes and the closing line."""
 _PAUSE_KEYS = frozenset(("sentence", "paragraph", "heading", "intro"))
 _LONGEST_PAUSE_MS = 10_000
 
@@ -80,16 +84,28 @@ def user_voices_dir() -> Path:
 
 def load_profile(
     name: str | None, language: str = "en", user_dir: Path | None = None,
-    installed_dir: Path | None = None,
+    installed_dir: Path | None = None, parts: Mapping[str, str] | None = None,
 ) -> VoiceProfile:
     """The profile ``name``; None or ``default`` picks the best voice for ``language``.
 
-    ``installed_dir`` is the folder of installed voices (None: the default one)."""
-    if name and name.endswith(".toml") and Path(name).expanduser().is_file():
-        return _parse(_file_source(Path(name).expanduser()))
+    ``installed_dir`` is the folder of installed voices (None: the default one).
+    ``parts`` (``[render.parts]`` of listen.toml) names voices for parts of the
+    article, over the profile's own ``[parts]``; "" gives a part back to the main voice."""
     sources = _sources(user_dir, installed_dir)
-    if name in (None, "", DEFAULT) and DEFAULT not in sources:
+    source = _lookup(name, sources)
+    if source is None:
         return _default_for_language(language, sources)
+    names = {**_part_names(source), **(parts or {})}
+    return _with_parts(_parse(source), names, sources)
+
+
+def _lookup(name: str | None, sources: dict[str, _Source]) -> _Source | None:
+    """The profile ``name`` names (a .toml file or a profile name); None for the
+    automatic choice."""
+    if name and name.endswith(".toml") and Path(name).expanduser().is_file():
+        return _file_source(Path(name).expanduser())
+    if name in (None, "", DEFAULT) and DEFAULT not in sources:
+        return None
     wanted = name or DEFAULT
     if wanted not in sources:
         available = ", ".join(sorted({*sources, DEFAULT}))
@@ -97,7 +113,45 @@ def load_profile(
             f"no voice profile named {wanted!r}; choose one of: {available} "
             "(`listen voices` shows them)"
         )
-    return _parse(sources[wanted])
+    return sources[wanted]
+
+
+def _with_parts(
+    profile: VoiceProfile, names: Mapping[str, str], sources: dict[str, _Source]
+) -> VoiceProfile:
+    """``profile`` with the voices ``names`` gives its parts, each finished like the
+    main voice: the same loudness, true peak and pauses (a part voice keeps its own
+    engine, voice and rate). The title goes with the intro unless named itself."""
+    voices = []
+    for part in PARTS:
+        name = names.get(part, names.get("intro", "") if part == "title" else "")
+        if not name or name == profile.name:
+            continue
+        source = _lookup(name, sources)
+        if source is None:
+            raise ConfigError(f"the {part} voice must be a profile's name, not {name!r}")
+        voice = replace(_parse(source), loudness=profile.loudness,
+                        true_peak=profile.true_peak, pauses=profile.pauses,
+                        lexicons=profile.lexicons)
+        voices.append((part, voice))
+    return replace(profile, parts=tuple(voices))
+
+
+def check_parts(table: object, where: str) -> dict[str, str]:
+    """A ``[parts]`` table, checked: known parts, each naming a voice profile."""
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where}: parts must be a table: [parts] quote = "espeak-en-gb"')
+    for part, name in table.items():
+        if part not in PARTS:
+            raise ConfigError(f"{where}: unknown part {part!r} in [parts]; use: "
+                              + ", ".join(PARTS))
+        if not isinstance(name, str):
+            raise ConfigError(f"{where}: parts.{part} must be a voice profile's name")
+    return {part: name.strip() for part, name in table.items()}
+
+
+def _part_names(source: _Source) -> dict[str, str]:
+    return check_parts(_read(source).get("parts", {}), source.where)
 
 
 def list_profiles(
@@ -184,6 +238,8 @@ def _fitting(
         if source.origin not in _ORIGIN_RANK:
             continue
         profile = _parse(source)
+        if _part_names(source):
+            continue  # a cast of voices is chosen by name, never by default
         region_rank = fit(profile.language, language or "en")
         if region_rank is None or profile.engine not in ("piper", "pyttsx3"):
             continue
@@ -246,11 +302,16 @@ def _file_source(path: Path, origin: str = "user") -> _Source:
 
 
 def _parse(source: _Source) -> VoiceProfile:
+    """The profile a source holds, without the voices of its parts."""
+    return _profile_from(_read(source), source)
+
+
+def _read(source: _Source) -> dict[str, Any]:
     try:
         text = source.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the voice profile {source.where}: {exc}") from exc
-    return _profile_from(parse_toml(text, source.where), source)
+    return parse_toml(text, source.where)
 
 
 def _profile_from(data: dict[str, Any], source: _Source) -> VoiceProfile:
@@ -275,6 +336,8 @@ def _profile_from(data: dict[str, Any], source: _Source) -> VoiceProfile:
         fields["lexicons"] = _lexicons(data["lexicons"], source)
     if "pauses" in data:
         fields["pauses"] = _pauses(data["pauses"], source)
+    if "parts" in data:
+        check_parts(data["parts"], source.where)
     return VoiceProfile(name=source.name, **fields)
 
 

@@ -43,6 +43,12 @@ class Engine(ABC):
         """Engine and voice-data version, part of the cache key."""
         return "0"
 
+    @classmethod
+    def voice_version(cls, voice: VoiceProfile) -> str:
+        """The identity of the voice data ``voice`` names, part of the cache key: a
+        voice replaced in place (same name, new data) must not reuse old takes."""
+        return ""
+
     def check_length(self, text: str) -> None:
         """Raise ``EngineError`` when ``text`` is longer than one call may be."""
         if len(text) > self.max_chars:

