@@ -181,7 +181,9 @@ def test_listen_verify_checks_a_published_episode(garbled: Garbled) -> None:
     check = json.loads(result.stdout)
     # pocketsphinx mishears about one right sentence in sixty, cut from a whole MP3
     # (a take it heard well alone; measured in this test's runs): at most one here.
-    assert check["takes"] == 17 and len(check["misheard"]) <= 1 and check["score"] > 0.6
+    # The share of words heard: 0.60-0.67 over fresh Piper takes (its noise differs
+    # from one synthesis to the next), 0.07 for another article's audio below.
+    assert check["takes"] == 17 and len(check["misheard"]) <= 1 and check["score"] > 0.4
     assert result.exit_code == (1 if check["misheard"] else 0)
 
     # Another article's audio under this episode's name: its transcript no longer fits.
