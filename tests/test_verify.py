@@ -19,13 +19,14 @@ from typer.testing import CliRunner
 from listen.cli import app
 from listen.config import load_settings
 from listen.errors import ConfigError
+from listen.models import TakeRef, VoiceProfile
 from listen.pipeline import prepare_script
 from listen.sound.audio import decode_audio
 from listen.sound.cache import TakeCache
 from listen.sound.encode import encode_take
 from listen.sound.finish import TakeFinisher
-from listen.sound.synth import plan, synthesize
-from listen.verify import share_heard, words
+from listen.sound.synth import Line, plan, synthesize
+from listen.verify import _judged_twice, share_heard, words
 
 ARTICLE = Path(__file__).parent / "fixtures" / "two-voices.html"
 
@@ -38,6 +39,33 @@ def test_words_are_compared_whatever_the_spelling_or_punctuation() -> None:
     assert share_heard(said, []) == 0.0
     # the words must come in order: the same words shuffled are not the sentence
     assert share_heard(said, list(reversed(said))) < 0.5
+
+
+def test_a_take_heard_wrong_is_heard_again_carefully_before_it_is_flagged() -> None:
+    """pocketsphinx's fast search now and then loses a right sentence whole; a take it
+    mishears is heard again with pocketsphinx's careful settings, and flagged only if
+    that mishears it too. Nothing else is heard twice."""
+    joe = VoiceProfile("joe", "piper")
+    texts = ["The night train leaves at nine every evening.",
+             "Most entries are shorter and calmer.",
+             "The ferry crossed the harbour before dawn."]
+    lines = [Line(text, 0, joe) for text in texts]
+    takes = [TakeRef("", 0, 22050, 22050 * 3, 0, 0) for _ in texts]
+    fast = [(texts[0].lower(), -19.0), ("most and tree as sure to and", -19.0),
+            ("and so on it went", -19.0)]
+    asked: list[tuple[list[int], str]] = []
+
+    def hear_again(indices: list[int], careful: str) -> list[tuple[str, float]]:
+        asked.append((indices, careful))
+        second = {1: texts[1].lower(), 2: "the bar across the car bore"}
+        return [(second[index], -19.0) for index in indices]
+
+    check = _judged_twice(lines, takes, list(fast), "pocketsphinx", hear_again)
+    assert asked == [([1, 2], "pocketsphinx:careful")]
+    assert [m.index for m in check.misheard] == [2]
+    # Whisper has no second opinion: what it mishears is flagged at once
+    check = _judged_twice(lines, takes, list(fast), "faster-whisper:/m", hear_again)
+    assert [m.index for m in check.misheard] == [1, 2] and len(asked) == 1
 
 
 @pytest.mark.parametrize("value, mode", [("true", "on"), ("strict", "strict"), ("off", "")])

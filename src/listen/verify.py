@@ -47,6 +47,7 @@ from listen.sound.recognize import (
     hear_takes,
     recognising_processes,
     recognizer_choice,
+    second_opinion,
 )
 from listen.sound.synth import Line, by_segment, plan
 from listen.sound.voices import load_profile
@@ -220,7 +221,8 @@ def check_takes(
     lines = plan(script, profile)
     flat = [take for segment in takes for take in segment]
     heard = hear(cache, [take.key for take in flat], recognizer, language)
-    check = judge(lines, flat, heard, recognizer)
+    check = _judged_twice(lines, flat, heard, recognizer, lambda indices, careful: hear(
+        cache, [flat[index].key for index in indices], careful, language))
     if respeak is None or not check.misheard:
         return check, takes
     wrong = [m.index for m in check.misheard]
@@ -230,8 +232,25 @@ def check_takes(
     again = hear(cache, [take.key for take in fresh], recognizer, language)
     for index, result in zip(wrong, again, strict=True):
         heard[index] = result
-    check = replace(judge(lines, flat, heard, recognizer), respoken=len(wrong))
-    return check, by_segment(script, flat)
+    check = _judged_twice(lines, flat, heard, recognizer, lambda indices, careful: hear(
+        cache, [flat[index].key for index in indices], careful, language))
+    return replace(check, respoken=len(wrong)), by_segment(script, flat)
+
+
+def _judged_twice(lines: Sequence[Line], takes: Sequence[TakeRef],
+                  heard: list[tuple[str, float]], recognizer: str,
+                  hear_again: Callable[[list[int], str], list[tuple[str, float]]]) -> Check:
+    """``judge``, where a take found misheard is heard again by the recogniser's
+    second opinion (``second_opinion``) and flagged only if that mishears it too:
+    the careful search costs about 3x the fast one, paid for the few suspects only."""
+    check = judge(lines, takes, heard, recognizer)
+    careful = second_opinion(recognizer)
+    suspects = [m.index for m in check.misheard if m.why == "misheard"]
+    if careful is None or not suspects:
+        return check
+    for index, result in zip(suspects, hear_again(suspects, careful), strict=True):
+        heard[index] = result
+    return judge(lines, takes, heard, recognizer)
 
 
 Respeak = Callable[[Sequence[Line], Sequence[str]], list[TakeRef]]
@@ -317,8 +336,10 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
              for cue in cues]
     spans = [TakeRef("", 0, HEARD_RATE, int((cue.end - cue.start) * HEARD_RATE), 0, 0)
              for cue in cues]
-    heard = hear_spans(mp3, [(cue.start, cue.end) for cue in cues], recognizer, language)
-    check = judge(lines, spans, heard, recognizer)
+    times = [(cue.start, cue.end) for cue in cues]
+    heard = hear_spans(mp3, times, recognizer, language)
+    check = _judged_twice(lines, spans, heard, recognizer, lambda indices, careful: hear_spans(
+        mp3, [times[index] for index in indices], careful, language))
     check = replace(check, misheard=tuple(replace(m, start=cues[m.index].start)
                                           for m in check.misheard))
     if row is not None:

@@ -54,14 +54,17 @@ class PocketSphinx(Recognizer):
     """Seconds of silence put around the speech: without them the search trips on
     the first and last words ("Most entries are shorter" heard as "most entry search")."""
 
-    def __init__(self) -> None:
+    def __init__(self, careful: bool = False) -> None:
+        """``careful``: pocketsphinx's own settings (every frame, both search passes),
+        about 3x slower: the second opinion on a take the fast settings misheard."""
         try:
             from pocketsphinx import Decoder
         except ImportError as exc:
             raise EngineUnavailable(
                 "the listening check needs pocketsphinx: pip install 'listen[verify]'"
             ) from exc
-        self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **self.FAST)
+        settings = {} if careful else self.FAST
+        self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **settings)
 
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
         silence = np.zeros(int(self.MARGIN * HEARD_RATE))
@@ -109,11 +112,21 @@ def recognizer_choice(language: str, whisper_model: Path | None) -> tuple[str, s
                 "was skipped (set whisper_model in [render] of listen.toml to a Whisper "
                 "model folder)")
 
+CAREFUL_POCKETSPHINX = "pocketsphinx:careful"
+
+
+def second_opinion(choice: str) -> str | None:
+    """The recogniser that hears again a take ``choice`` found misheard, before it is
+    flagged: pocketsphinx's careful settings for its fast ones (the fast search now and
+    then loses a right sentence whole); None when ``choice`` is already careful."""
+    return CAREFUL_POCKETSPHINX if choice == "pocketsphinx" else None
+
+
 def make_recognizer(choice: str, language: str) -> Recognizer:
-    """The recogniser ``recognizer_choice`` named."""
+    """The recogniser ``recognizer_choice`` (or ``second_opinion``) named."""
     if choice.startswith("faster-whisper:"):
         return FasterWhisper(Path(choice.split(":", 1)[1]), language)
-    return PocketSphinx()
+    return PocketSphinx(careful=choice == CAREFUL_POCKETSPHINX)
 
 def take_speech(cache: TakeCache, key: str) -> np.ndarray[Any, np.dtype[np.float64]]:
     """The speech of a cached take (its pause left out), at ``HEARD_RATE``."""
