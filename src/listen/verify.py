@@ -220,9 +220,12 @@ def check_takes(
     check and the takes (the re-spoken ones replaced)."""
     lines = plan(script, profile)
     flat = [take for segment in takes for take in segment]
+
+    def hear_again(indices: list[int], careful: str) -> list[tuple[str, float]]:
+        return hear(cache, [flat[index].key for index in indices], careful, language)
+
     heard = hear(cache, [take.key for take in flat], recognizer, language)
-    check = _judged_twice(lines, flat, heard, recognizer, lambda indices, careful: hear(
-        cache, [flat[index].key for index in indices], careful, language))
+    check = _judged_twice(lines, flat, heard, recognizer, hear_again)
     if respeak is None or not check.misheard:
         return check, takes
     wrong = [m.index for m in check.misheard]
@@ -232,8 +235,7 @@ def check_takes(
     again = hear(cache, [take.key for take in fresh], recognizer, language)
     for index, result in zip(wrong, again, strict=True):
         heard[index] = result
-    check = _judged_twice(lines, flat, heard, recognizer, lambda indices, careful: hear(
-        cache, [flat[index].key for index in indices], careful, language))
+    check = _judged_twice(lines, flat, heard, recognizer, hear_again)
     return replace(check, respoken=len(wrong)), by_segment(script, flat)
 
 
