@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from listen.models import EncodedTake, Pauses, VoiceProfile
+from listen.models import EncodedTake, Heard, Pauses, VoiceProfile
 from listen.sound.cache import TakeCache, default_cache_dir, take_key
 
 PROFILE = VoiceProfile(name="joe", engine="piper", voice="en_US-joe-medium")
@@ -197,3 +197,60 @@ def test_ctrl_c_while_a_take_is_kept_leaves_no_file_behind(
     monkeypatch.undo()
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
     assert TakeCache(tmp_path).get(key()) is None
+
+
+HEARD = Heard("pocketsphinx", "the night train is back", -19.2)
+
+
+def test_what_was_heard_in_a_take_is_kept_beside_it(tmp_path: Path) -> None:
+    """A take heard where it was made (``--verify``) is not heard again: the text and
+    loudness come back for that recogniser, and only for it."""
+    cache = TakeCache(tmp_path)
+    cache.put(key(), replace(TAKE, heard=HEARD))
+    assert cache.heard(key(), "pocketsphinx") == HEARD
+    assert cache.heard(key(), "pocketsphinx:careful") is None
+    careful = Heard("pocketsphinx:careful", "the night train is back", -19.2)
+    cache.keep_heard(key(), careful)
+    assert cache.heard(key(), "pocketsphinx") == HEARD, "both kept"
+    assert cache.heard(key(), "pocketsphinx:careful") == careful
+    silent = Heard("pocketsphinx", "", float("-inf"))
+    cache.keep_heard(key(), silent)
+    assert cache.heard(key(), "pocketsphinx") == silent, "silence, too"
+    assert cache.heard(key(text="Another sentence."), "pocketsphinx") is None
+
+
+def test_what_was_heard_in_a_take_spoken_again_is_forgotten(tmp_path: Path) -> None:
+    """``--verify=strict`` speaks a wrong take again under its key: what was heard in
+    the wrong one must not be taken for the new one."""
+    cache = TakeCache(tmp_path)
+    cache.put(key(), replace(TAKE, heard=HEARD))
+    cache.path(key()).unlink()
+    assert cache.heard(key(), "pocketsphinx") is None, "no take, nothing heard"
+    cache.put(key(), replace(TAKE, mp3=TAKE.mp3 + b"\xff\xf3" * 20))
+    assert cache.heard(key(), "pocketsphinx") is None
+    with_words = replace(WORDS, heard=Heard("pocketsphinx", "a new take", -18.0))
+    cache.path(key()).unlink()
+    cache.put(key(), with_words)
+    assert cache.heard(key(), "pocketsphinx") == with_words.heard, "format 2 takes too"
+
+
+def test_what_another_render_heard_stays_with_its_own_take(tmp_path: Path) -> None:
+    """When another render kept its take first, what this render heard in its own
+    (different) take is not kept for it."""
+    cache = TakeCache(tmp_path)
+    cache.put(key(), TAKE)
+    other = replace(TAKE, mp3=TAKE.mp3 + b"\xff\xf3" * 20, heard=HEARD)
+    assert cache.put(key(), other) == TAKE
+    assert cache.heard(key(), "pocketsphinx") is None
+
+
+def test_a_damaged_record_of_what_was_heard_is_a_miss(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.put(key(), replace(TAKE, heard=HEARD))
+    record = cache.path(key()).with_suffix(".heard")
+    for damaged in (b"{not json", b"[]", b'{"take": 1}', record.read_bytes()[:-9],
+                    record.read_bytes().replace(b"[", b"[1, ")):
+        record.write_bytes(damaged)
+        assert cache.heard(key(), "pocketsphinx") is None, damaged
+    cache.keep_heard(key(), HEARD)
+    assert cache.heard(key(), "pocketsphinx") == HEARD, "and a new record replaces it"

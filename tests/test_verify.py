@@ -9,6 +9,9 @@ and silence. The sample's normal takes pass: see tests/test_sample_render.py.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +22,24 @@ from typer.testing import CliRunner
 from listen.cli import app
 from listen.config import load_settings
 from listen.errors import ConfigError
-from listen.models import TakeRef, VoiceProfile
+from listen.models import (
+    Article,
+    Heard,
+    Script,
+    Segment,
+    SegmentKind,
+    Sentence,
+    TakeRef,
+    VoiceProfile,
+)
 from listen.pipeline import prepare_script
 from listen.sound.audio import decode_audio
 from listen.sound.cache import TakeCache
 from listen.sound.encode import encode_take
+from listen.sound.engines import get_engine
+from listen.sound.executor import TakeJob, make_take
 from listen.sound.finish import TakeFinisher
+from listen.sound.recognize import Hearing
 from listen.sound.synth import Line, plan, synthesize
 from listen.verify import _judged_twice, share_heard, words
 
@@ -51,14 +66,14 @@ def test_a_take_heard_wrong_is_heard_again_carefully_before_it_is_flagged() -> N
              "The ferry crossed the harbour before dawn."]
     lines = [Line(text, 0, joe) for text in texts]
     takes = [TakeRef("", 0, 22050, 22050 * 3, 0, 0) for _ in texts]
-    fast = [(texts[0].lower(), -19.0), ("most and tree as sure to and", -19.0),
-            ("and so on it went", -19.0)]
+    fast = [Heard("pocketsphinx", text, -19.0) for text in (
+        texts[0].lower(), "most and tree as sure to and", "and so on it went")]
     asked: list[tuple[list[int], str]] = []
 
-    def hear_again(indices: list[int], careful: str) -> list[tuple[str, float]]:
+    def hear_again(indices: list[int], careful: str) -> list[Heard]:
         asked.append((indices, careful))
         second = {1: texts[1].lower(), 2: "the bar across the car bore"}
-        return [(second[index], -19.0) for index in indices]
+        return [Heard(careful, second[index], -19.0) for index in indices]
 
     check = _judged_twice(lines, takes, list(fast), "pocketsphinx", hear_again)
     assert asked == [([1, 2], "pocketsphinx:careful")]
@@ -192,6 +207,60 @@ def test_verify_strict_speaks_the_garbled_takes_again(garbled: Garbled) -> None:
         assert TakeCache(garbled.cache).get(key) != take, "the cache holds the new take"
     code, again = _render(garbled, "--verify")
     assert again["verify"]["misheard"] == []  # type: ignore[index]
+
+
+@pytest.mark.slow
+@pytest.mark.piper
+def test_checking_the_takes_again_hears_nothing_again(garbled: Garbled, tmp_path: Path
+                                                     ) -> None:
+    """What was heard in each take is kept beside it: a second ``--verify`` of the same
+    takes gives the same findings with no recogniser at all (pocketsphinx blocked)."""
+    code, first = _render(garbled, "--verify")
+    blocked = tmp_path / "blocked" / "pocketsphinx"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('blocked by the test')\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "listen", "render", str(ARTICLE), "--voice", "joe", "--out",
+         str(garbled.out), "--cache", str(garbled.cache), "--force", "--json", "--verify"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(blocked.parent)})
+    assert result.returncode == 0, result.stderr
+    again = json.loads(result.stdout.splitlines()[-1])
+    assert again["verify"] == first["verify"]
+    blocked_too = subprocess.run(  # the block works: a fresh take cannot be heard
+        [sys.executable, "-c", "from listen.sound.recognize import PocketSphinx as P; P()"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(blocked.parent)})
+    assert "the listening check needs pocketsphinx" in blocked_too.stderr
+
+
+@pytest.mark.piper
+def test_takes_are_heard_where_they_are_made(tmp_path: Path) -> None:
+    """With the listening check asked for, each worker of the pool hears the takes it
+    makes, and what it heard is kept beside them in the cache."""
+    pytest.importorskip("piper")
+    said = ["The last keeper left the tower when the light was automated.",
+            "Most entries in the log are shorter and calmer than that.",
+            "The ferry crossed the harbour before dawn on most days."]
+    script = Script(Article(title="t", blocks=()), tuple(Segment(
+        SegmentKind.PARAGRAPH, (Sentence(text, text),), 0) for text in said), ("t",))
+    cache = TakeCache(tmp_path)
+    takes = synthesize(script, VoiceProfile(name="joe", engine="piper"), jobs=2,
+                       finish=TakeFinisher(-19.0, -1.0), cache=cache,
+                       hearing=Hearing("pocketsphinx", "en"))
+    for text, [take] in zip(said, takes, strict=True):
+        heard = cache.heard(take.key, "pocketsphinx")
+        assert heard is not None and -21 < heard.loudness < -17
+        assert share_heard(words(text), words(heard.text)) >= 0.5, heard
+
+
+def test_a_worker_that_cannot_hear_still_makes_the_take(tmp_path: Path) -> None:
+    """A cluster worker without the recogniser makes the take unheard: the client
+    hears it from the cache."""
+    job = TakeJob("A sentence of six words here.", 300, VoiceProfile("tone", "tone"),
+                  TakeFinisher(-19.0, -1.0), get_engine("tone").version(), "k",
+                  Hearing(f"faster-whisper:{tmp_path}", "en"))
+    take = make_take(job)
+    assert take.heard is None and take.speech_samples > 0
 
 
 # ---------------------------------------------------------------- listen verify EPISODE

@@ -227,6 +227,18 @@ class _Timed:
 
 
 @dataclass(frozen=True)
+class Heard:
+    """What a speech recogniser heard in a take (the listening check, ``--verify``)."""
+
+    recognizer: str
+    """The recogniser and its settings (``pocketsphinx``, ``faster-whisper:MODEL`` …)."""
+    text: str
+    """The words heard, lower case."""
+    loudness: float
+    """Integrated loudness of the take's speech, LUFS (-inf for silence)."""
+
+
+@dataclass(frozen=True)
 class EncodedTake(_Timed):
     """One sentence, mastered, with its pause, encoded as a self-contained MP3 stream.
 
@@ -245,6 +257,9 @@ class EncodedTake(_Timed):
     words: tuple[float, ...] = ()
     """Start of each white-space word of the text spoken, in seconds from the first
     speech sample, where the engine times words; empty otherwise."""
+    heard: Heard | None = None
+    """What the worker that made the take heard in it, when the render asked for the
+    listening check; kept beside the take in the cache (``TakeCache.keep_heard``)."""
 
     @property
     def size(self) -> int:

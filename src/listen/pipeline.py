@@ -72,7 +72,14 @@ from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
 from listen.speech.script import ScriptOptions, build_script, spoken_date
-from listen.verify import Check, fail_if_misheard, listen_check, record_check, warnings_for
+from listen.verify import (
+    Check,
+    fail_if_misheard,
+    listen_check,
+    record_check,
+    render_hearing,
+    warnings_for,
+)
 
 PAGE_COVER_SIZE = 512
 
@@ -153,6 +160,7 @@ def render(
         takes = synthesize(  # 4.
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
             on_progress=hooks.on_takes, executor=makers,
+            hearing=render_hearing(settings, article.language),  # --verify: heard as made
         )
         check = None
         if settings.verify:  # the listening check; strict: wrong takes spoken again

@@ -6,10 +6,12 @@ heard, in order. Beside recognition, two checks any voice passes or fails alike:
 take with no sound in it, and a take far shorter than its text at the voice's pace in
 this article (cut off).
 
-Recognition runs here on the client, in a pool of processes (one per core) that read
-the takes from the take cache: the takes are there already, whatever made them (a
-local pool or a cluster), and nothing but keys crosses a process boundary. Each
-process loads its recogniser once.
+Each take is heard where it is made, right after synthesis, in the same pool of
+processes or cluster workers (``render_hearing``, ``TakeJob.hearing``), and what was
+heard is kept beside the take in the cache: the check then only compares texts, and
+checking a take again costs nothing. Takes made without it (cached by a render
+without ``--verify``, or by a worker without the recogniser) are heard here, in a pool
+of processes (one per core) that read them from the take cache.
 
 The thresholds come from measurement on the sample (examples/night-trains.html; see
 ``bench/verify.py`` and the README): a take is judged by recognition only when its
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from listen.config import Settings
 from listen.errors import AudioError, ListenError, SourceError
-from listen.models import EncodedTake, Program, Script, TakeRef, VoiceProfile
+from listen.models import EncodedTake, Heard, Program, Script, TakeRef, VoiceProfile
 from listen.publish.catalog import CATALOG_NAME, Catalog
 from listen.publish.folder import list_episodes
 from listen.publish.sidecars import read_vtt
@@ -43,6 +45,7 @@ from listen.sound.engines import get_engine
 from listen.sound.executor import Executor, Finisher, TakeJob
 from listen.sound.recognize import (
     HEARD_RATE,
+    Hearing,
     hear_spans,
     hear_takes,
     recognising_processes,
@@ -144,13 +147,27 @@ def _in_order(expected: Sequence[str], heard: Sequence[str]) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / len(expected)
 
 
-def hear(cache: TakeCache, keys: Sequence[str], recognizer: str, language: str
-         ) -> list[tuple[str, float]]:
-    """What the recogniser hears in each take, and its loudness, in a pool of
-    processes when there are enough takes to pay for starting them."""
+def hear(cache: TakeCache, keys: Sequence[str], hearing: Hearing) -> list[Heard]:
+    """What ``hearing``'s recogniser hears in each take: what was kept beside the take
+    when it was heard before (where it was made), else heard now and kept."""
+    found: dict[str, Heard] = {}
+    for key in dict.fromkeys(keys):
+        kept = cache.heard(key, hearing.recognizer)
+        if kept is not None:
+            found[key] = kept
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    for key, heard in zip(missing, _hear_now(cache, missing, hearing), strict=True):
+        cache.keep_heard(key, heard)
+        found[key] = heard
+    return [found[key] for key in keys]
+
+
+def _hear_now(cache: TakeCache, keys: Sequence[str], hearing: Hearing) -> list[Heard]:
+    """Hear takes from the cache, in a pool of processes when there are enough takes
+    to pay for starting them."""
     processes = recognising_processes(len(keys))
-    if processes == 1:
-        return hear_takes(str(cache.folder), keys, recognizer, language)
+    if processes <= 1:
+        return hear_takes(str(cache.folder), keys, hearing) if keys else []
     batches = [list(keys[start::processes * 4]) for start in range(processes * 4)]
     batches = [batch for batch in batches if batch]
     methods = multiprocessing.get_all_start_methods()
@@ -158,30 +175,29 @@ def hear(cache: TakeCache, keys: Sequence[str], recognizer: str, language: str
     count = len(batches)
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         results = list(pool.map(hear_takes, [str(cache.folder)] * count, batches,
-                                [recognizer] * count, [language] * count))
-    heard: dict[str, tuple[str, float]] = {}
+                                [hearing] * count))
+    heard: dict[str, Heard] = {}
     for batch, found in zip(batches, results, strict=True):
         heard.update(zip(batch, found, strict=True))
     return [heard[key] for key in keys]
 
 
-def judge(lines: Sequence[Line], takes: Sequence[TakeRef],
-          heard: Sequence[tuple[str, float]], recognizer: str) -> Check:
-    """Compare each take with its sentence (``heard``: text and loudness per take)."""
+def judge(lines: Sequence[Line], takes: Sequence[TakeRef], heard: Sequence[Heard],
+          recognizer: str) -> Check:
+    """Compare each take with its sentence (``heard``: what was heard in each take)."""
     paces = _paces(lines, takes)
     misheard, total, matched = [], 0, 0.0
     family = recognizer.split(":", 1)[0]
-    for index, (line, take, (text, loudness)) in enumerate(
-            zip(lines, takes, heard, strict=True)):
-        expected, got = words(line.text), words(text)
+    for index, (line, take, found) in enumerate(zip(lines, takes, heard, strict=True)):
+        expected, got = words(line.text), words(found.text)
         share = share_heard(expected, got)
         total += len(expected)
         matched += share * len(expected)
         shares = (share, letters_heard(expected, got))
-        why = _why(line.profile, take, len(expected), shares, loudness, paces.get(
+        why = _why(line.profile, take, len(expected), shares, found.loudness, paces.get(
             line.profile.name), family)
         if why:
-            misheard.append(Misheard(index, line.text, text, why))
+            misheard.append(Misheard(index, line.text, found.text, why))
     return Check(family, matched / total if total else None, len(takes), tuple(misheard))
 
 
@@ -221,10 +237,11 @@ def check_takes(
     lines = plan(script, profile)
     flat = [take for segment in takes for take in segment]
 
-    def hear_again(indices: list[int], careful: str) -> list[tuple[str, float]]:
-        return hear(cache, [flat[index].key for index in indices], careful, language)
+    def hear_again(indices: list[int], careful: str) -> list[Heard]:
+        return hear(cache, [flat[index].key for index in indices], Hearing(careful, language))
 
-    heard = hear(cache, [take.key for take in flat], recognizer, language)
+    hearing = Hearing(recognizer, language)
+    heard = hear(cache, [take.key for take in flat], hearing)
     check = _judged_twice(lines, flat, heard, recognizer, hear_again)
     if respeak is None or not check.misheard:
         return check, takes
@@ -232,16 +249,16 @@ def check_takes(
     fresh = respeak([lines[index] for index in wrong], [flat[index].key for index in wrong])
     for index, take in zip(wrong, fresh, strict=True):
         flat[index] = take
-    again = hear(cache, [take.key for take in fresh], recognizer, language)
+    again = hear(cache, [take.key for take in fresh], hearing)
     for index, result in zip(wrong, again, strict=True):
         heard[index] = result
     check = _judged_twice(lines, flat, heard, recognizer, hear_again)
     return replace(check, respoken=len(wrong)), by_segment(script, flat)
 
 
-def _judged_twice(lines: Sequence[Line], takes: Sequence[TakeRef],
-                  heard: list[tuple[str, float]], recognizer: str,
-                  hear_again: Callable[[list[int], str], list[tuple[str, float]]]) -> Check:
+def _judged_twice(lines: Sequence[Line], takes: Sequence[TakeRef], heard: list[Heard],
+                  recognizer: str, hear_again: Callable[[list[int], str], list[Heard]]
+                  ) -> Check:
     """``judge``, where a take found misheard is heard again by the recogniser's
     second opinion (``second_opinion``) and flagged only if that mishears it too:
     the careful search costs about 3x the fast one, paid for the few suspects only."""
@@ -287,18 +304,28 @@ def listen_check(
     recognizer, why = recognizer_choice(language, settings.whisper_model)
     if not recognizer:
         return Check("", None, sum(map(len, takes)), skipped=why), takes
-    respeak = respeaker(cache, finish, executor) if settings.verify == "strict" else None
+    hearing = Hearing(recognizer, language)
+    respeak = (respeaker(cache, finish, executor, hearing) if settings.verify == "strict"
+               else None)
     return check_takes(script, profile, takes, cache, recognizer=recognizer,
                        language=language, respeak=respeak)
 
 
-def respeaker(cache: TakeCache, finish: Finisher, executor: Executor) -> Respeak:
+def render_hearing(settings: Settings, language: str) -> Hearing | None:
+    """The recogniser that hears a render's takes as they are made (``--verify``), or
+    None (no check asked for, or no recogniser for ``language``)."""
+    recognizer, _why = recognizer_choice(language, settings.whisper_model)
+    return Hearing(recognizer, language) if settings.verify and recognizer else None
+
+
+def respeaker(cache: TakeCache, finish: Finisher, executor: Executor, hearing: Hearing
+              ) -> Respeak:
     """Speaks lines again by ``executor`` (fresh, not from the cache), replacing the
-    cached takes."""
+    cached takes; each new take is heard where it is made."""
     def respeak(lines: Sequence[Line], keys: Sequence[str]) -> list[TakeRef]:
         unique = dict(zip(keys, lines, strict=True))
-        jobs = [TakeJob(*line, finish, get_engine(line.profile.engine).version(), key)
-                for key, line in unique.items()]
+        jobs = [TakeJob(*line, finish, get_engine(line.profile.engine).version(), key,
+                        hearing) for key, line in unique.items()]
         fresh: dict[str, TakeRef] = {}
 
         def store(job: TakeJob, take: EncodedTake) -> None:
@@ -339,9 +366,9 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
     spans = [TakeRef("", 0, HEARD_RATE, int((cue.end - cue.start) * HEARD_RATE), 0, 0)
              for cue in cues]
     times = [(cue.start, cue.end) for cue in cues]
-    heard = hear_spans(mp3, times, recognizer, language)
+    heard = hear_spans(mp3, times, Hearing(recognizer, language))
     check = _judged_twice(lines, spans, heard, recognizer, lambda indices, careful: hear_spans(
-        mp3, [times[index] for index in indices], careful, language))
+        mp3, [times[index] for index in indices], Hearing(careful, language)))
     check = replace(check, misheard=tuple(replace(m, start=cues[m.index].start)
                                           for m in check.misheard))
     if row is not None:

@@ -24,6 +24,12 @@ A take whose engine timed its words is written in format 2, which adds them::
 
 Both formats are read: takes cached before word times existed stay valid, without
 words. A missing, truncated or corrupt file reads as a miss.
+
+What the listening check's recognisers heard in a take is kept beside it, in
+``<key>.heard`` (JSON: the take's SHA-256 from its header, and the text and loudness
+each recogniser heard), so a take is heard once, however often it is checked. A take
+spoken again under the same key has another digest, so what was heard in the old
+one is not taken for it.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ import struct
 import uuid
 from pathlib import Path
 
-from listen.fsutil import atomic_writer
-from listen.models import EncodedTake, TakeRef, VoiceProfile
+from listen.fsutil import atomic_writer, write_atomic
+from listen.models import EncodedTake, Heard, TakeRef, VoiceProfile
 
 KEY_VERSION = 1
 _MAGIC = b"LTAKE1\n"
@@ -47,6 +53,7 @@ _COUNTS_WORDS = struct.Struct("<QIqqQI")
 _DIGEST_SIZE = 32
 _HEADER_SIZE = len(_MAGIC) + _COUNTS.size + _DIGEST_SIZE
 _SUFFIX = ".take"
+_HEARD_SUFFIX = ".heard"
 
 
 def take_key(
@@ -130,19 +137,63 @@ class TakeCache:
                 handle.write(_encode(take))
             try:
                 os.link(staged, path)
-                return take
             except FileExistsError:
                 kept = self.get(key)
                 if kept is not None:
                     return kept
                 os.replace(staged, path)  # a damaged file: replace it
-                return take
             except OSError:  # no hard links on this file system: last writer wins
                 os.replace(staged, path)
-                return take
         finally:
             with contextlib.suppress(OSError):  # never hide why the write failed
                 staged.unlink(missing_ok=True)
+        if take.heard is not None:
+            self.keep_heard(key, take.heard)
+        return take
+
+    def heard(self, key: str, recognizer: str) -> Heard | None:
+        """What ``recognizer`` heard in the take now under ``key``, if it was kept."""
+        found = self._heard_in(key).get(recognizer)
+        if not isinstance(found, list) or len(found) != 2:
+            return None
+        return Heard(recognizer, str(found[0]), float(found[1]))
+
+    def keep_heard(self, key: str, heard: Heard) -> None:
+        """Keep what a recogniser heard in the take now under ``key``."""
+        digest = self._digest(key)
+        if digest is None:
+            return
+        record = self._heard_in(key) | {heard.recognizer: [heard.text, heard.loudness]}
+        data = json.dumps({"take": digest, "heard": record}, ensure_ascii=False)
+        write_atomic(self._heard_path(key), data.encode("utf-8"), fix=_CACHE_FIX)
+
+    def _heard_in(self, key: str) -> dict[str, object]:
+        """What was heard in the take now under ``key``, by recogniser."""
+        try:
+            data = json.loads(self._heard_path(key).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("take") != self._digest(key):
+            return {}
+        heard = data.get("heard")
+        return heard if isinstance(heard, dict) else {}
+
+    def _heard_path(self, key: str) -> Path:
+        return self.path(key).with_suffix(_HEARD_SUFFIX)
+
+    def _digest(self, key: str) -> str | None:
+        """The SHA-256 in the take's header (hex), or None without a take."""
+        try:
+            with self.path(key).open("rb") as handle:
+                header = handle.read(len(_MAGIC_WORDS) + _COUNTS_WORDS.size + _DIGEST_SIZE)
+        except OSError:
+            return None
+        counts = {_MAGIC: _COUNTS, _MAGIC_WORDS: _COUNTS_WORDS}.get(header[: len(_MAGIC)])
+        if counts is None:
+            return None
+        start = len(_MAGIC) + counts.size
+        digest = header[start : start + _DIGEST_SIZE]
+        return digest.hex() if len(digest) == _DIGEST_SIZE else None
 
     def size(self) -> int:
         """Bytes the cached takes occupy."""

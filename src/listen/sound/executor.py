@@ -17,8 +17,8 @@ Every process that makes takes runs ``make_take``: it loads an engine and a voic
 once and keeps them for the next take, and refuses a take keyed with another
 engine or voice-data version than its own, so a mismatched worker cannot fill the
 cache with different audio under the same key. A later stage that needs more from
-a take (word timings, a recognition check) adds it to ``EncodedTake`` and to
-``make_take``; the executors only move jobs and takes.
+a take adds it to ``EncodedTake`` and to ``make_take``, as word timings and the
+listening check's recognition do; the executors only move jobs and takes.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 from listen.errors import EngineError, ListenError
 from listen.models import EncodedTake, VoiceProfile
 from listen.sound.engines import Engine, get_engine
+from listen.sound.recognize import Hearing, hear_take
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -63,6 +64,9 @@ class TakeJob:
     """The engine and voice-data version the client keyed the take with."""
     key: str
     """The take cache key: equal keys are equal takes, made once."""
+    hearing: Hearing | None = None
+    """The listening check's recogniser, when the render asked for it (``--verify``):
+    the take is heard where it is made. Not part of the key: it changes no audio."""
 
 
 Deliver = Callable[[TakeJob, EncodedTake], None]
@@ -149,11 +153,21 @@ def make_take(job: TakeJob) -> EncodedTake:
         engine = _ready_engine(job)
         audio, words = engine.synthesize_timed(job.text, job.profile)
         take = job.finish(audio, job.pause_ms)
-        return replace(take, words=words) if words else take
+        take = replace(take, words=words) if words else take
     except ListenError:
         raise
     except Exception as exc:  # a third-party engine's or library's own error
         raise EngineError(f"{type(exc).__name__}: {exc}") from None
+    return _heard(take, job.hearing) if job.hearing else take
+
+
+def _heard(take: EncodedTake, hearing: Hearing) -> EncodedTake:
+    """The take with what ``hearing`` hears in it; as it is when this process cannot
+    hear (a worker without the recogniser): the client then hears it from the cache."""
+    try:
+        return replace(take, heard=hear_take(take, hearing))
+    except ListenError:
+        return take
 
 
 def _ready_engine(job: TakeJob) -> Engine:

@@ -9,8 +9,11 @@ interface, ``Recognizer``:
   language Whisper knows, given a model folder (``[render] whisper_model``,
   ``LISTEN_WHISPER_MODEL``); listen downloads no model.
 
-Recognition runs on this machine, in a pool of processes that each load their
-recogniser once and read the takes straight from the take cache (``hear_takes``).
+Takes are heard where they are made, right after synthesis (``hear_take``, called
+by ``make_take`` in a pool process or a cluster worker), and what was heard is kept
+beside the take in the cache. Takes cached without it are heard on this machine, in a
+pool of processes that read them straight from the cache (``hear_takes``). Each
+thread loads its recogniser once.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from listen.errors import ConfigError, EngineUnavailable
+from listen.models import EncodedTake, Heard
 from listen.sound.audio import decode_audio, integrated_loudness
 from listen.sound.cache import TakeCache
 
@@ -44,12 +49,15 @@ class PocketSphinx(Recognizer):
     """pocketsphinx with its bundled US English model, set for speed."""
 
     name = "pocketsphinx"
-    FAST = {"ds": 2, "fwdflat": False, "bestpath": False, "maxhmmpf": 1000}
-    """Every second frame, a single search pass and at most 1,000 active HMMs a frame:
-    the first two make it about 3x faster than the defaults (tests/test_sample_render.py);
-    the HMM cap a third faster again. On 25 of the sample's takes by Joe, 1,000 HMMs cost
-    29 s against 44 s for 2,000 (a busy machine) and hear 0.75 of the words against
-    0.76; 500 hear 0.68, and narrower beams 0.32."""
+    FAST = {"ds": 2, "fwdflat": False, "bestpath": False, "maxhmmpf": 700, "topn": 2}
+    """Every second frame, a single search pass, at most 700 active HMMs a frame and the
+    best 2 Gaussians of each mixture scored (not 4): the first two make it about 3x
+    faster than pocketsphinx's defaults. The last two, measured on 233 takes by Joe (the
+    sample and eight English fixtures; ``bench/verify.py --settings``), cost 22% less
+    than 1,000 HMMs and 4 Gaussians, flag 2 of 210 right takes against 3 (names in a
+    byline, an outro; the careful second opinion hears them again) and catch the same
+    186 of 192 takes of another sentence; 500 HMMs flag 4, one Gaussian flags 5 and
+    hears one take as nothing, narrower beams hear a third of the words."""
     MARGIN = 0.25
     """Seconds of silence put around the speech: without them the search trips on
     the first and last words ("Most entries are shorter" heard as "most entry search")."""
@@ -128,48 +136,66 @@ def make_recognizer(choice: str, language: str) -> Recognizer:
         return FasterWhisper(Path(choice.split(":", 1)[1]), language)
     return PocketSphinx(careful=choice == CAREFUL_POCKETSPHINX)
 
-def take_speech(cache: TakeCache, key: str) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """The speech of a cached take (its pause left out), at ``HEARD_RATE``."""
-    take = cache.get(key)
-    if take is None:
-        return np.zeros(0)
+@dataclass(frozen=True)
+class Hearing:
+    """Which recogniser hears the takes of a render, and in which language."""
+
+    recognizer: str
+    """A ``recognizer_choice`` (or ``second_opinion``) name."""
+    language: str
+
+
+def speech_of(take: EncodedTake) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A take's speech (its pause left out), at ``HEARD_RATE``."""
     samples, _rate = decode_audio(take.mp3, HEARD_RATE)
     return samples[: take.speech_samples * HEARD_RATE // take.sample_rate]
 
+
+def take_speech(cache: TakeCache, key: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The speech of a cached take, at ``HEARD_RATE`` (none for a missing take)."""
+    take = cache.get(key)
+    return np.zeros(0) if take is None else speech_of(take)
+
 # --- in each recognising process --------------------------------------------------------
 
-_here: dict[tuple[str, str], Recognizer] = {}
-_lock = threading.Lock()
+_here = threading.local()
+"""Each thread's recognisers: a decoder serves one utterance at a time."""
 
-def hear_takes(folder: str, keys: Sequence[str], choice: str, language: str
-               ) -> list[tuple[str, float]]:
-    """What the recogniser hears in each take of the cache at ``folder``, and the
-    loudness of its speech (LUFS; -inf for silence); runs in a pool process, which
-    keeps its recogniser for the next batch."""
-    with _lock:
-        if (choice, language) not in _here:
-            _here[(choice, language)] = make_recognizer(choice, language)
-        recognizer = _here[(choice, language)]
+
+def recognizer_here(hearing: Hearing) -> Recognizer:
+    """This thread's recogniser for ``hearing``, loaded once and kept."""
+    loaded: dict[Hearing, Recognizer] = _here.__dict__.setdefault("loaded", {})
+    if hearing not in loaded:
+        loaded[hearing] = make_recognizer(hearing.recognizer, hearing.language)
+    return loaded[hearing]
+
+
+def hear_speech(speech: np.ndarray[Any, np.dtype[np.float64]], hearing: Hearing) -> Heard:
+    """What ``hearing``'s recogniser hears in ``speech``, and its loudness."""
+    loudness = integrated_loudness(speech, HEARD_RATE) if len(speech) else -np.inf
+    return Heard(hearing.recognizer, recognizer_here(hearing).transcribe(speech),
+                 float(loudness))
+
+
+def hear_take(take: EncodedTake, hearing: Hearing) -> Heard:
+    """What is heard in a take just made: run where it was made (``make_take``), so
+    the check of a render costs no second pass over the takes."""
+    return hear_speech(speech_of(take), hearing)
+
+
+def hear_takes(folder: str, keys: Sequence[str], hearing: Hearing) -> list[Heard]:
+    """What is heard in each take of the cache at ``folder``; runs in a pool process,
+    which keeps its recogniser for the next batch."""
     cache = TakeCache(Path(folder))
-    heard = []
-    for key in keys:
-        speech = take_speech(cache, key)
-        loudness = integrated_loudness(speech, HEARD_RATE) if len(speech) else -np.inf
-        heard.append((recognizer.transcribe(speech), float(loudness)))
-    return heard
+    return [hear_speech(take_speech(cache, key), hearing) for key in keys]
 
-def hear_spans(mp3: Path, spans: Sequence[tuple[float, float]], choice: str, language: str
-               ) -> list[tuple[str, float]]:
-    """What the recogniser hears in each span (seconds) of a finished MP3, and its
-    loudness, as ``hear_takes`` does for takes."""
+def hear_spans(mp3: Path, spans: Sequence[tuple[float, float]], hearing: Hearing
+               ) -> list[Heard]:
+    """What is heard in each span (seconds) of a finished MP3, as ``hear_takes`` does
+    for takes."""
     samples, _rate = decode_audio(mp3, HEARD_RATE)
-    recognizer = make_recognizer(choice, language)
-    heard = []
-    for start, end in spans:
-        speech = samples[int(start * HEARD_RATE): int(end * HEARD_RATE)]
-        loudness = integrated_loudness(speech, HEARD_RATE) if len(speech) else -np.inf
-        heard.append((recognizer.transcribe(speech), float(loudness)))
-    return heard
+    return [hear_speech(samples[int(start * HEARD_RATE): int(end * HEARD_RATE)], hearing)
+            for start, end in spans]
 
 def recognising_processes(takes: int) -> int:
     """Processes worth starting for ``takes`` takes: one per core, a few takes each."""

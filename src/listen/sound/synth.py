@@ -26,6 +26,7 @@ from listen.sound.cache import TakeCache, take_key
 from listen.sound.engines import get_engine
 from listen.sound.executor import Executor, Finisher, TakeJob
 from listen.sound.pool import LocalPool
+from listen.sound.recognize import Hearing
 
 __all__ = ["Finisher", "Progress", "plan", "synthesize"]
 
@@ -49,11 +50,13 @@ def synthesize(
     jobs: int | None = None,
     on_progress: Progress | None = None,
     executor: Executor | None = None,
+    hearing: Hearing | None = None,
 ) -> list[list[TakeRef]]:
     """One finished take per sentence, kept in ``cache``, indexed ``[segment][sentence]``.
 
     With caching off, pass a ``TakeCache`` in a temporary folder: it is the spool.
     Without an ``executor``, a local pool of ``jobs`` workers serves this script alone.
+    With ``hearing`` (the listening check), each new take is heard where it is made.
     """
     lines = plan(script, profile)  # 1.
     versions = _engine_versions(line.profile for line in lines)
@@ -65,7 +68,7 @@ def synthesize(
         for text, pause, voice in lines
     ]
     made: list[TakeRef | None] = [cache.ref(key) for key in keys]  # 2.
-    missing, slots = _missing_takes(lines, keys, made, finish, versions)
+    missing, slots = _missing_takes(lines, keys, made, finish, versions, hearing)
     report = on_progress or (lambda _done, _total: None)
     done = len(lines) - sum(len(found) for found in slots.values())
     report(done, len(lines))
@@ -126,6 +129,7 @@ def _missing_takes(
     made: Sequence[TakeRef | None],
     finish: Finisher,
     versions: dict[str, str],
+    hearing: Hearing | None,
 ) -> tuple[list[TakeJob], dict[str, list[int]]]:
     """One job per distinct missing take, and the sentence positions each fills."""
     slots: dict[str, list[int]] = {}
@@ -135,7 +139,7 @@ def _missing_takes(
     jobs = []
     for key, found in slots.items():
         line = lines[found[0]]
-        jobs.append(TakeJob(*line, finish, versions[line.profile.engine], key))
+        jobs.append(TakeJob(*line, finish, versions[line.profile.engine], key, hearing))
     return jobs, slots
 
 
