@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ from listen.sound.executor import TakeJob, make_take
 from listen.sound.finish import TakeFinisher
 from listen.sound.recognize import Hearing
 from listen.sound.synth import Line, plan, synthesize
-from listen.verify import _judged_twice, share_heard, words
+from listen.verify import MIN_WORDS, _judged_twice, judge, names_said, share_heard, words
 
 ARTICLE = Path(__file__).parent / "fixtures" / "two-voices.html"
 
@@ -81,6 +81,32 @@ def test_a_take_heard_wrong_is_heard_again_carefully_before_it_is_flagged() -> N
     # Whisper has no second opinion: what it mishears is flagged at once
     check = _judged_twice(lines, takes, list(fast), "faster-whisper:/m", hear_again)
     assert [m.index for m in check.misheard] == [1, 2] and len(asked) == 1
+
+
+def test_the_names_of_the_intro_and_outro_are_judged_by_sound_only() -> None:
+    """A byline and the site are names, which recognisers miss as often as not: heard
+    wrong, they are not flagged; heard as silence, they are. The title and the body
+    are judged on their words."""
+    settings = load_settings(None, voice="espeak-en-us")
+    script, _profile = prepare_script(str(ARTICLE), settings)
+    joe = VoiceProfile("joe", "piper")
+    lines = [Line(sentence.speech, 0, joe) for segment in script.segments
+             for sentence in segment.sentences]
+    names = names_said(script)
+    said = [line.text for line in lines]
+    byline = next(i for i, text in enumerate(said) if text.startswith("By "))
+    assert byline in names and len(said) - 1 in names, "the byline and the outro"
+    assert 0 not in names and len(names) < len(said) / 4, "not the title, nor the body"
+    takes = [TakeRef("", 0, 22050, 22050 * len(words(text)) // 3, 0, 0) for text in said]
+    wrong = [Heard("pocketsphinx", "like hell on reagan and the the shot lol", -19.0)
+             for _ in said]
+    flagged = {m.index for m in judge(lines, takes, wrong, "pocketsphinx", names).misheard}
+    judged = {i for i, text in enumerate(said) if len(words(text)) >= MIN_WORDS}
+    assert flagged == judged - names
+    assert {2, len(said) - 1} <= judged & names, "'Published by Harbour Notes.', the outro"
+    silent = [replace(heard, loudness=-70.0) for heard in wrong]
+    found = judge(lines, takes, silent, "pocketsphinx", names).misheard
+    assert {m.index for m in found} == judged and {m.why for m in found} == {"silent"}
 
 
 @pytest.mark.parametrize("value, mode", [("true", "on"), ("strict", "strict"), ("off", "")])

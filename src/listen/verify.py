@@ -28,7 +28,7 @@ import json
 import multiprocessing
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,7 +52,7 @@ from listen.sound.recognize import (
     recognizer_choice,
     second_opinion,
 )
-from listen.sound.synth import Line, by_segment, plan
+from listen.sound.synth import Line, by_segment, part_of, plan
 from listen.sound.voices import load_profile
 from listen.speech.script import speak_line
 
@@ -183,8 +183,9 @@ def _hear_now(cache: TakeCache, keys: Sequence[str], hearing: Hearing) -> list[H
 
 
 def judge(lines: Sequence[Line], takes: Sequence[TakeRef], heard: Sequence[Heard],
-          recognizer: str) -> Check:
-    """Compare each take with its sentence (``heard``: what was heard in each take)."""
+          recognizer: str, names: Collection[int] = ()) -> Check:
+    """Compare each take with its sentence (``heard``: what was heard in each take);
+    the sentences at ``names`` are judged by sound and length only (``names_said``)."""
     paces = _paces(lines, takes)
     misheard, total, matched = [], 0, 0.0
     family = recognizer.split(":", 1)[0]
@@ -195,7 +196,7 @@ def judge(lines: Sequence[Line], takes: Sequence[TakeRef], heard: Sequence[Heard
         matched += share * len(expected)
         shares = (share, letters_heard(expected, got))
         why = _why(line.profile, take, len(expected), shares, found.loudness, paces.get(
-            line.profile.name), family)
+            line.profile.name), "" if index in names else family)
         if why:
             misheard.append(Misheard(index, line.text, found.text, why))
     return Check(family, matched / total if total else None, len(takes), tuple(misheard))
@@ -203,7 +204,8 @@ def judge(lines: Sequence[Line], takes: Sequence[TakeRef], heard: Sequence[Heard
 
 def _why(voice: VoiceProfile, take: TakeRef, count: int, shares: tuple[float, float],
          loudness: float, pace: float | None, recognizer: str) -> str:
-    """Why a take does not say its sentence; "" when it does, or cannot be judged."""
+    """Why a take does not say its sentence; "" when it does, or cannot be judged
+    (``recognizer`` "": by sound and length only)."""
     if count < MIN_WORDS:
         return ""
     if loudness < SILENT_LUFS:
@@ -242,7 +244,8 @@ def check_takes(
 
     hearing = Hearing(recognizer, language)
     heard = hear(cache, [take.key for take in flat], hearing)
-    check = _judged_twice(lines, flat, heard, recognizer, hear_again)
+    names = names_said(script)
+    check = _judged_twice(lines, flat, heard, recognizer, hear_again, names)
     if respeak is None or not check.misheard:
         return check, takes
     wrong = [m.index for m in check.misheard]
@@ -252,24 +255,35 @@ def check_takes(
     again = hear(cache, [take.key for take in fresh], hearing)
     for index, result in zip(wrong, again, strict=True):
         heard[index] = result
-    check = _judged_twice(lines, flat, heard, recognizer, hear_again)
+    check = _judged_twice(lines, flat, heard, recognizer, hear_again, names)
     return replace(check, respoken=len(wrong)), by_segment(script, flat)
 
 
+def names_said(script: Script) -> frozenset[int]:
+    """The sentences made of the article's names: the spoken intro after the title
+    (byline, site and date) and the outro (the title again, byline and site).
+    Recognisers miss names as often as not (pocketsphinx heard "By Callum Reid and
+    Anita Szabo." as "like hell on reagan and the the shot lol", with its careful
+    settings too), so these are judged by sound and length only."""
+    parts = [part_of(segment.kind, index) for segment in script.segments
+             for index in range(len(segment.sentences))]
+    return frozenset(i for i, part in enumerate(parts) if part in ("intro", "outro"))
+
+
 def _judged_twice(lines: Sequence[Line], takes: Sequence[TakeRef], heard: list[Heard],
-                  recognizer: str, hear_again: Callable[[list[int], str], list[Heard]]
-                  ) -> Check:
+                  recognizer: str, hear_again: Callable[[list[int], str], list[Heard]],
+                  names: Collection[int] = ()) -> Check:
     """``judge``, where a take found misheard is heard again by the recogniser's
     second opinion (``second_opinion``) and flagged only if that mishears it too:
     the careful search costs about 3x the fast one, paid for the few suspects only."""
-    check = judge(lines, takes, heard, recognizer)
+    check = judge(lines, takes, heard, recognizer, names)
     careful = second_opinion(recognizer)
     suspects = [m.index for m in check.misheard if m.why == "misheard"]
     if careful is None or not suspects:
         return check
     for index, result in zip(suspects, hear_again(suspects, careful), strict=True):
         heard[index] = result
-    return judge(lines, takes, heard, recognizer)
+    return judge(lines, takes, heard, recognizer, names)
 
 
 Respeak = Callable[[Sequence[Line], Sequence[str]], list[TakeRef]]
@@ -348,9 +362,11 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
     """``listen verify EPISODE``: the listening check of a published episode (its MP3
     path, or its file name or slug in the output folder), from the MP3 and its VTT.
 
-    Each transcript cue is heard and compared with the cue's text as listen says it;
-    the voice is the one the MP3's tag names (a cast's part voices are judged as the
-    main voice). The check is kept in the catalog. Returns the MP3's path and the check."""
+    Each transcript cue is heard and compared with the cue's text as listen says it
+    (the intro after the title and the outro, cues of no article block, by sound and
+    length only, as ``names_said`` explains); the voice is the one the MP3's tag names
+    (a cast's part voices are judged as the main voice). The check is kept in the
+    catalog. Returns the MP3's path and the check."""
     mp3 = _episode_mp3(settings.out_dir, episode)
     out = mp3.parent
     row = next((e for e in (list_episodes(out) if (out / CATALOG_NAME).exists() else [])
@@ -367,8 +383,9 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
              for cue in cues]
     times = [(cue.start, cue.end) for cue in cues]
     heard = hear_spans(mp3, times, Hearing(recognizer, language))
+    names = {index for index, cue in enumerate(cues) if index and not cue.block}
     check = _judged_twice(lines, spans, heard, recognizer, lambda indices, careful: hear_spans(
-        mp3, [times[index] for index in indices], Hearing(careful, language)))
+        mp3, [times[index] for index in indices], Hearing(careful, language)), names)
     check = replace(check, misheard=tuple(replace(m, start=cues[m.index].start)
                                           for m in check.misheard))
     if row is not None:
