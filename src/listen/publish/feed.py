@@ -243,12 +243,17 @@ def _add_encoded_description(item: Any, episode: Episode) -> None:
     """The same description as HTML, so apps that show content:encoded link the article."""
     summary = etree.Element("p")
     summary.text = _clean(episode.description or episode.title)
-    html = etree.tostring(summary, encoding="unicode")
+    html = _markup(summary)
     if episode.link:
         link = etree.Element("a", href=_clean(episode.link))
         link.text = "Read the article"
-        html += "<p>" + etree.tostring(link, encoding="unicode") + "</p>"
+        html += "<p>" + _markup(link) + "</p>"
     etree.SubElement(item, f"{{{CONTENT}}}encoded").text = etree.CDATA(html)
+
+
+def _markup(element: Any) -> str:
+    # lxml reads the encoding name "unicode" in any case: a mutant's "UNICODE" is the same.
+    return etree.tostring(element, encoding="unicode")  # pragma: no mutate
 
 
 def _is_permalink(episode: Episode) -> bool:
