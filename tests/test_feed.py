@@ -263,6 +263,38 @@ def test_description_links_the_article(episodes: list[Episode]) -> None:
     assert 'href="https://example.org/articles/0"' in entry.content[0].value
 
 
+def test_a_description_in_html_reaches_apps_as_its_words(episodes: list[Episode]) -> None:
+    """A CMS's JSON-LD description is often HTML: no app may show its tags or entities."""
+    marked_up = Episode(**{**episodes[0].__dict__, "description": (
+        "<p>The harbour&#39;s <strong>new</strong> ferries &amp; their crews.</p>"
+        "<p>Timetables<br/>inside.</p><script>track()</script>")})
+    item = only(etree.fromstring(render_feed(CHANNEL, [marked_up])), "//item")
+    words = "The harbour's new ferries & their crews. Timetables inside."
+    assert only(item, "description").text == (
+        f"{words}\n\nRead the article: https://example.org/articles/0")
+    # content:encoded is HTML: the same words, escaped once, and the article's link.
+    encoded = etree.fromstring(f"<div>{only(item, 'content:encoded').text}</div>")
+    assert [p.xpath("string()") for p in encoded] == [words, "Read the article"]
+    assert encoded.xpath("//a/@href") == ["https://example.org/articles/0"]
+
+
+@pytest.mark.parametrize("description", ["Why 3 < 5 matters to AT&T", "a<b and c>d", "&c;"])
+def test_plain_text_that_looks_a_little_like_markup_stays_as_it_is(
+    episodes: list[Episode], description: str
+) -> None:
+    plain = Episode(**{**episodes[1].__dict__, "description": description})
+    item = only(etree.fromstring(render_feed(CHANNEL, [plain])), "//item")
+    assert only(item, "description").text == description
+    encoded = etree.fromstring(f"<div>{only(item, 'content:encoded').text}</div>")
+    assert encoded.xpath("string(p)") == description
+
+
+def test_a_description_of_markup_alone_falls_back_to_the_title(episodes: list[Episode]) -> None:
+    pictured = Episode(**{**episodes[1].__dict__, "description": '<p><img src="a.jpg"></p>'})
+    item = only(etree.fromstring(render_feed(CHANNEL, [pictured])), "//item")
+    assert only(item, "description").text == pictured.title
+
+
 def test_guid_is_a_permalink_only_when_it_is_the_url(episodes: list[Episode]) -> None:
     for link in ("https://example.org/articles/0", "http://example.org/old/0"):
         url_guid = Episode(**{**episodes[0].__dict__, "guid": link, "link": link})
