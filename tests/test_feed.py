@@ -210,6 +210,21 @@ def test_items_are_newest_first_and_build_date_is_the_newest(episodes: list[Epis
     assert build == max(e.pub_date for e in episodes)
 
 
+def test_newest_first_is_by_the_instant_not_the_clock_on_the_wall(
+    episodes: list[Episode],
+) -> None:
+    tokyo_morning = Episode(**{**episodes[0].__dict__, "id": "a", "guid": "tokyo",
+                               "pub_date": datetime(2024, 3, 2, 1, 0,
+                                                    tzinfo=timezone(timedelta(hours=9)))})
+    new_york_evening = Episode(**{**episodes[1].__dict__, "id": "b", "guid": "new-york",
+                                  "pub_date": datetime(2024, 3, 1, 20, 0,
+                                                       tzinfo=NEW_YORK_WINTER)})
+    # 01:00 on the 2nd in Tokyo is 16:00 UTC on the 1st; 20:00 in New York is 01:00 UTC.
+    parsed = feedparser.parse(render_feed(CHANNEL, [tokyo_morning, new_york_evening]))
+    assert [entry.id for entry in parsed.entries] == ["new-york", "tokyo"]
+    assert parsed.feed.updated_parsed[:5] == (2024, 3, 2, 1, 0)
+
+
 def test_pub_dates_are_rfc_2822_with_the_right_weekday(episodes: list[Episode]) -> None:
     root = etree.fromstring(render_feed(CHANNEL, episodes))
     by_guid = {e.guid: e for e in episodes}
