@@ -574,6 +574,15 @@ def test_a_feed_without_a_category_is_news_and_without_files_has_no_base_url(
         ("a.mp3", datetime(2024, 1, 2, 6, 30, tzinfo=timezone.utc))]
 
 
+def test_a_subcategory_without_a_name_is_no_subcategory(tmp_path: Path) -> None:
+    path = tmp_path / FEED_NAME
+    path.write_text(f'<rss version="2.0" xmlns:itunes="{NAMESPACES["itunes"]}"><channel>'
+                    '<itunes:category text="Arts"><itunes:category/></itunes:category>'
+                    '</channel></rss>')
+    channel, _ = read_feed(path)
+    assert channel is not None and (channel.category, channel.subcategory) == ("Arts", "")
+
+
 @pytest.mark.parametrize("content", [
     None, b"", b"\x00 not xml at all", b"<rss version='2.0'><item/></rss>", b"<rss><channel>",
 ])

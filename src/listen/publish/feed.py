@@ -330,7 +330,7 @@ def read_feed(path: Path) -> tuple[Channel | None, list[FeedItem]]:
 
 def _read_channel(feed: Any, enclosures: list[str]) -> Channel:
     def text(path: str) -> str:
-        return str(feed.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+        return _findtext(feed, path)
 
     category = feed.find("itunes:category", NAMESPACES)
     sub = category.find("itunes:category", NAMESPACES) if category is not None else None
@@ -349,7 +349,7 @@ def _read_channel(feed: Any, enclosures: list[str]) -> Channel:
 
 def _read_item(item: Any) -> FeedItem:
     def text(path: str) -> str:
-        return str(item.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+        return _findtext(item, path)
 
     link = text("link")
     summary = text("description")
@@ -365,7 +365,12 @@ def _read_item(item: Any) -> FeedItem:
         pub_date = None
     return FeedItem(
         guid=text("guid"), title=text("title"), link=link, summary=summary, pub_date=pub_date,
-        audio_file=unquote(url.rsplit("/", 1)[-1]), author=text("itunes:author"),
+        audio_file=unquote(url.rpartition("/")[2]), author=text("itunes:author"),
         image=image.get("href", "") if image is not None else "",
         language=transcript.get("language", "") if transcript is not None else "",
     )
+
+
+def _findtext(node: Any, path: str) -> str:
+    """The element's text, stripped; "" when it is missing or empty."""
+    return str(node.findtext(path, namespaces=NAMESPACES) or "").strip()
