@@ -533,7 +533,8 @@ def test_each_episode_comes_back_from_the_feed(tmp_path: Path, episodes: list[Ep
 def test_a_hand_edited_feed_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
     path = tmp_path / FEED_NAME
     path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:itunes="{NAMESPACES['itunes']}">
+<rss version="2.0" xmlns:itunes="{NAMESPACES['itunes']}"
+     xmlns:podcast="{NAMESPACES['podcast']}">
   <channel>
     <title>
       Tidied by hand
@@ -547,6 +548,7 @@ def test_a_hand_edited_feed_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
       <pubDate>sometime last week</pubDate>
       <enclosure url="https://files.example.org/pods/a.mp3"/>
       <itunes:image/>
+      <podcast:transcript url="https://files.example.org/pods/a.vtt"/>
     </item>
     <item><title>No date, no file</title><enclosure/></item>
     <item><title>No enclosure at all</title></item>
