@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from lxml import etree
+from lxml import etree, html
 
 from listen.errors import ConfigError
 from listen.models import Channel, Episode
@@ -81,6 +81,13 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Characters XML 1.0 forbids; lxml refuses them, a stray one in a title must not.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# An end tag, a void tag or a character reference: a page's JSON-LD description is
+# often HTML, while plain text may well say "a<b" or "AT&T".
+_MARKUP = re.compile(
+    r"</[a-zA-Z][a-zA-Z0-9]*\s*>|<(br|hr|img)\b[^<>]*>"
+    r"|&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"
+)
+_BLOCKS = ("p", "div", "br", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr")
 
 
 def render_feed(channel: Channel, episodes: Sequence[Episode]) -> bytes:
@@ -193,8 +200,9 @@ def _add_owner(feed: Any, channel: Channel) -> None:
 
 def _add_item(item: Any, channel: Channel, episode: Episode) -> None:
     _text(item, "title", episode.title)
-    _text(item, "description", _plain_description(episode))
-    _add_encoded_description(item, episode)
+    summary = _summary(episode)
+    _text(item, "description", _plain_description(summary, episode.link))
+    _add_encoded_description(item, summary, episode.link)
     if episode.link:
         _text(item, "link", episode.link)
     guid = _text(item, "guid", episode.guid)
@@ -232,23 +240,41 @@ def format_duration(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def _plain_description(episode: Episode) -> str:
-    if not episode.link:
-        return episode.description or episode.title
+def _plain_description(summary: str, link: str) -> str:
+    return f"{summary}\n\nRead the article: {link}" if link else summary
+
+
+def _summary(episode: Episode) -> str:
+    """The description as plain text, else the title.
+
+    A site's description may be HTML (``<p>…&#39;s <strong>…``): apps that show the
+    description as text would show the tags, so only its words are kept.
+    """
     summary = episode.description or episode.title
-    return f"{summary}\n\nRead the article: {episode.link}"
+    if not _MARKUP.search(summary):
+        return summary
+    fragment = html.fragment_fromstring(summary, create_parent="div")
+    etree.strip_elements(fragment, "script", "style", with_tail=False)
+    for block in fragment.iter(*_BLOCKS):
+        block.tail = " " + (block.tail or "")
+    return " ".join(fragment.text_content().split()) or episode.title
 
 
-def _add_encoded_description(item: Any, episode: Episode) -> None:
+def _add_encoded_description(item: Any, summary: str, link: str) -> None:
     """The same description as HTML, so apps that show content:encoded link the article."""
-    summary = etree.Element("p")
-    summary.text = _clean(episode.description or episode.title)
-    html = etree.tostring(summary, encoding="unicode")
-    if episode.link:
-        link = etree.Element("a", href=_clean(episode.link))
-        link.text = "Read the article"
-        html += "<p>" + etree.tostring(link, encoding="unicode") + "</p>"
-    etree.SubElement(item, f"{{{CONTENT}}}encoded").text = etree.CDATA(html)
+    paragraph = etree.Element("p")
+    paragraph.text = _clean(summary)
+    markup = _markup(paragraph)
+    if link:
+        anchor = etree.Element("a", href=_clean(link))
+        anchor.text = "Read the article"
+        markup += "<p>" + _markup(anchor) + "</p>"
+    etree.SubElement(item, f"{{{CONTENT}}}encoded").text = etree.CDATA(markup)
+
+
+def _markup(element: Any) -> str:
+    # lxml reads the encoding name "unicode" in any case: a mutant's "UNICODE" is the same.
+    return etree.tostring(element, encoding="unicode")  # pragma: no mutate
 
 
 def _is_permalink(episode: Episode) -> bool:
@@ -304,7 +330,7 @@ def read_feed(path: Path) -> tuple[Channel | None, list[FeedItem]]:
 
 def _read_channel(feed: Any, enclosures: list[str]) -> Channel:
     def text(path: str) -> str:
-        return str(feed.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+        return _findtext(feed, path)
 
     category = feed.find("itunes:category", NAMESPACES)
     sub = category.find("itunes:category", NAMESPACES) if category is not None else None
@@ -323,7 +349,7 @@ def _read_channel(feed: Any, enclosures: list[str]) -> Channel:
 
 def _read_item(item: Any) -> FeedItem:
     def text(path: str) -> str:
-        return str(item.findtext(path, default="", namespaces=NAMESPACES) or "").strip()
+        return _findtext(item, path)
 
     link = text("link")
     summary = text("description")
@@ -339,7 +365,12 @@ def _read_item(item: Any) -> FeedItem:
         pub_date = None
     return FeedItem(
         guid=text("guid"), title=text("title"), link=link, summary=summary, pub_date=pub_date,
-        audio_file=unquote(url.rsplit("/", 1)[-1]), author=text("itunes:author"),
+        audio_file=unquote(url.rpartition("/")[2]), author=text("itunes:author"),
         image=image.get("href", "") if image is not None else "",
         language=transcript.get("language", "") if transcript is not None else "",
     )
+
+
+def _findtext(node: Any, path: str) -> str:
+    """The element's text, stripped; "" when it is missing or empty."""
+    return str(node.findtext(path, namespaces=NAMESPACES) or "").strip()
