@@ -150,3 +150,14 @@ def test_every_text_frame_is_utf8(episode: tuple[Path, Program]) -> None:
                for sub in chap.sub_frames.values()]
     assert {f.FrameID for f in frames} >= {"TIT2", "TPE1", "COMM", "USLT", "TXXX", "APIC"}
     assert {int(f.encoding) for f in frames} == {3}
+
+
+def test_read_tags_lists_the_text_a_player_shows(episode: tuple[Path, Program]) -> None:
+    """Title, artists, album, date, language and genre; not the TXXX frames (generator,
+    voice, the catalog row), which no player shows as text."""
+    summary = read_tags(episode[0])
+    assert summary["version"] == (2, 4, 0)
+    assert summary["text"] == {
+        "TIT2": "Why Ships Wait", "TPE1": "Ada Lovelace\x00Grace Hopper",  # v2.4's separator
+        "TALB": "Example Weekly", "TDRC": "2026-03-14", "TLAN": "eng", "TCON": "Podcast",
+    }
