@@ -320,8 +320,9 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         if read_only:
             return _read_only(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: Catalog.transaction begins and commits explicitly.
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # Autocommit: Catalog.transaction begins and commits explicitly. The wait for
+        # another writer is set once, by _prepare's first statement (busy_timeout).
+        db = sqlite3.connect(path, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise FeedError(f"cannot open the catalog {path}: {exc}; check --out") from exc
     db.row_factory = sqlite3.Row
@@ -370,7 +371,7 @@ def _feed_error(exc: sqlite3.Error, path: Path) -> FeedError:
     if "locked" in message or "busy" in message:
         return FeedError(
             f"the catalog {path} stayed locked by another listen for"
-            f" {BUSY_TIMEOUT_MS // 1000} s: wait for it to finish and run again"
+            f" {BUSY_TIMEOUT_MS / 1000:g} s: wait for it to finish and run again"
         )
     # Plain DatabaseError (not its Operational/Integrity subclasses) means a bad file:
     # "file is not a database", "database disk image is malformed".
