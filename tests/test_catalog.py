@@ -81,7 +81,7 @@ def test_pub_date_keeps_its_offset(catalog: Catalog) -> None:
 
 
 def test_naive_pub_date_is_refused(catalog: Catalog) -> None:
-    with pytest.raises(FeedError, match="time zone"):
+    with pytest.raises(FeedError, match="time zone.*: report this as a bug in listen$"):
         catalog.upsert(make_episode(1, pub_date=datetime(2024, 3, 1, 8, 0)))
 
 
@@ -121,7 +121,7 @@ def test_episodes_are_newest_first_with_ties_in_id_order(catalog: Catalog) -> No
 
 
 def test_rows_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "out" / CATALOG_NAME
+    path = tmp_path / "site" / "audio" / CATALOG_NAME  # folders made as needed
     with Catalog(path) as catalog:
         stored = catalog.upsert(make_episode(1))
     with Catalog(path) as catalog:
@@ -158,6 +158,7 @@ def test_a_corrupt_catalog_says_to_recover_it(tmp_path: Path) -> None:
     message = str(caught.value)
     assert str(path) in message
     assert f"listen feed recover --out {tmp_path}" in message
+    assert message.endswith("feed.xml and the MP3s, with the same guids and dates")
 
 
 def test_a_catalog_from_a_newer_listen_is_refused(tmp_path: Path) -> None:
@@ -167,7 +168,8 @@ def test_a_catalog_from_a_newer_listen_is_refused(tmp_path: Path) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     finally:
         db.close()
-    with pytest.raises(FeedError, match="newer listen"):
+    with pytest.raises(FeedError, match=rf"newer listen \(schema {SCHEMA_VERSION + 1}\): upgrade"
+                       " listen to publish into this folder$"):
         Catalog(path)
 
 
@@ -362,3 +364,46 @@ def test_a_writer_that_waited_too_long_says_to_run_again(
     assert str(caught.value) == (f"the catalog {path} stayed locked by another listen for 0.3 s:"
                                  " wait for it to finish and run again")
     assert waited >= 0.25
+
+
+def test_an_output_folder_that_is_a_file_says_to_check_out(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    with pytest.raises(FeedError, match=r"^cannot open the catalog .*out.catalog\.sqlite: .*"
+                                        "; check --out$"):
+        Catalog(tmp_path / "out" / CATALOG_NAME)
+
+
+def test_rows_from_an_earlier_listen_sort_with_new_ones(catalog: Catalog) -> None:
+    """The order is kept as microseconds since the epoch, as the schema says, so rows a
+    catalog already holds and rows added now sort together."""
+    older = make_episode(4, guid="g4")
+    written_before = dict(dataclasses.asdict(older), pub_date=older.pub_date.isoformat(),
+                          pub_order=int(older.pub_date.timestamp()) * 1_000_000, dated=0)
+    with sqlite3.connect(catalog.path) as db:
+        db.execute(f"INSERT INTO episodes ({', '.join(written_before)}) VALUES"
+                   f" ({', '.join('?' * len(written_before))})", tuple(written_before.values()))
+    db.close()
+    catalog.upsert(make_episode(1))
+    catalog.upsert(make_episode(7))
+    assert [e.id for e in catalog.episodes()] == [make_episode(n).id for n in (7, 4, 1)]
+
+
+def test_an_articles_own_date_stays_marked_as_such_across_rerenders(catalog: Catalog) -> None:
+    """`listen feed recover` trusts a date marked as the article's own."""
+    catalog.upsert(make_episode(1, pub_date=datetime(2024, 2, 29, tzinfo=BERLIN_WINTER)),
+                   dated=True)
+    catalog.upsert(make_episode(2))
+    catalog.upsert(make_episode(1, pub_date=datetime.now(timezone.utc)))
+    assert [(e.id, dated) for e, dated in catalog.rows()] == [
+        (make_episode(2).id, False), (make_episode(1).id, True)]
+
+
+def test_a_copy_that_cannot_be_kept_says_where_and_leaves_no_temp(catalog: Catalog) -> None:
+    catalog.upsert(make_episode(1))
+    blocked = catalog.path.with_name("catalog.sqlite.bak")
+    (blocked / "in the way").mkdir(parents=True)
+    with pytest.raises(FeedError, match=f"^cannot keep a copy of the catalog in {blocked}: "):
+        catalog.keep_backup()
+    assert sorted(p.name for p in catalog.path.parent.iterdir()
+                  if p.name.startswith(".")) == []
+    assert catalog.get(make_episode(1).id) is not None

@@ -135,7 +135,8 @@ def test_read_tags_summarises(episode: tuple[Path, Program]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "code"), [("en", "eng"), ("de-AT", "deu"), ("fra", "fra"), ("xx", "und")]
+    ("given", "code"),
+    [("en", "eng"), ("de-AT", "deu"), ("pt_BR", "por"), ("fra", "fra"), ("xx", "und")],
 )
 def test_language_codes(given: str, code: str) -> None:
     assert language_code(given) == code
