@@ -78,6 +78,10 @@ def test_pub_date_keeps_its_offset(catalog: Catalog) -> None:
     stored = catalog.upsert(make_episode(1, pub_date=moment))
     assert stored.pub_date == moment
     assert stored.pub_date.utcoffset() == timedelta(hours=1)
+    with sqlite3.connect(catalog.path) as db:  # as other tools read it: ISO 8601
+        assert db.execute("SELECT pub_date FROM episodes").fetchone() == (
+            "2024-03-05T09:15:30.123456+01:00",)
+    db.close()
 
 
 def test_naive_pub_date_is_refused(catalog: Catalog) -> None:

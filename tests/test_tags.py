@@ -233,6 +233,12 @@ def test_the_voice_is_read_back_and_a_missing_tag_says_so(
     untagged = tmp_path / "untagged.mp3"
     untagged.write_bytes(b"\xff\xfb\x90\x00" + bytes(413))
     assert read_voice(untagged) == "" and read_voice(tmp_path / "missing.mp3") == ""
+    by_another_tool = tmp_path / "other.mp3"
+    write_episode(by_another_tool, episode_tags())
+    tag = ID3(str(by_another_tool))
+    tag.delall("TXXX:voice")
+    tag.save()
+    assert read_voice(by_another_tool) == ""
     with pytest.raises(OutputError) as caught:
         read_tags(untagged)
     assert str(caught.value).startswith(f"cannot read the ID3 tag of {untagged}: ")

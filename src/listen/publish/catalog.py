@@ -315,7 +315,7 @@ class Catalog:
             raise _feed_error(exc, self.path) from exc
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     try:
         if read_only:
             return _read_only(path)
@@ -337,7 +337,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _prepare(db: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
+def _prepare(db: sqlite3.Connection, path: Path, read_only: bool) -> None:
     """Set WAL mode and durability, check the file, create the schema if new."""
     if read_only:
         try:
