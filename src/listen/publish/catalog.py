@@ -315,13 +315,14 @@ class Catalog:
             raise _feed_error(exc, self.path) from exc
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     try:
         if read_only:
             return _read_only(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: Catalog.transaction begins and commits explicitly.
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # Autocommit: Catalog.transaction begins and commits explicitly. The wait for
+        # another writer is set once, by _prepare's first statement (busy_timeout).
+        db = sqlite3.connect(path, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise FeedError(f"cannot open the catalog {path}: {exc}; check --out") from exc
     db.row_factory = sqlite3.Row
@@ -336,7 +337,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _prepare(db: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
+def _prepare(db: sqlite3.Connection, path: Path, read_only: bool) -> None:
     """Set WAL mode and durability, check the file, create the schema if new."""
     if read_only:
         try:
@@ -370,7 +371,7 @@ def _feed_error(exc: sqlite3.Error, path: Path) -> FeedError:
     if "locked" in message or "busy" in message:
         return FeedError(
             f"the catalog {path} stayed locked by another listen for"
-            f" {BUSY_TIMEOUT_MS // 1000} s: wait for it to finish and run again"
+            f" {BUSY_TIMEOUT_MS / 1000:g} s: wait for it to finish and run again"
         )
     # Plain DatabaseError (not its Operational/Integrity subclasses) means a bad file:
     # "file is not a database", "database disk image is malformed".

@@ -128,9 +128,10 @@ def read_tags(path: Path) -> dict[str, Any]:
     except MutagenError as exc:
         raise OutputError(f"cannot read the ID3 tag of {path}: {exc}") from exc
     chapters = sorted(tag.getall("CHAP"), key=lambda chap: chap.start_time)
+    shown = [key for key in tag if key[:1] == "T" and not key.startswith("TXXX")]  # TXXX:desc
     return {
         "version": tag.version,
-        "text": {key: str(tag[key]) for key in tag if key[:1] == "T" and key != "TXXX"},
+        "text": {key: str(tag[key]) for key in shown},
         "chapters": [
             (c.start_time / 1000, c.end_time / 1000, str(c.sub_frames["TIT2"])) for c in chapters
         ],  # fmt: skip
