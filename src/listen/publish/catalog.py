@@ -83,6 +83,23 @@ _INSERT = (
     f"INSERT OR REPLACE INTO episodes ({', '.join(_STORED)})"
     f" VALUES ({', '.join(':' + name for name in _STORED)})"
 )
+# The queries, named: each says what it reads or keeps.
+_DELETE_EPISODE = "DELETE FROM episodes WHERE id = ?"
+_SELECT_EPISODE = f"{_SELECT} WHERE id = ?"
+_SELECT_NEWEST = f"{_SELECT} ORDER BY pub_order DESC, id LIMIT ?"
+_SELECT_ROWS = f"SELECT {', '.join(_FIELDS)}, dated FROM episodes ORDER BY pub_order DESC, id"
+_SELECT_FETCHED = "SELECT etag, last_modified, body, checked FROM fetched WHERE url = ?"
+_KEEP_FETCHED = "INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)"
+_KEEP_CHECK = "INSERT OR REPLACE INTO checks VALUES (?, ?)"
+_SELECT_CHECK = "SELECT data FROM checks WHERE id = ?"
+_SELECT_SYNCED = "SELECT url, episode_id FROM synced WHERE source = ?"
+_FORGET_SYNCED = "DELETE FROM synced WHERE source = ? AND url = ?"
+_KEEP_SYNCED = "INSERT OR REPLACE INTO synced VALUES (?, ?, ?)"
+_ALL_FETCHED = "SELECT * FROM fetched"
+_ALL_SYNCED = "SELECT * FROM synced"
+_KEEP_CHANNEL = "INSERT OR REPLACE INTO channel (id, data) VALUES (1, ?)"
+_SELECT_CHANNEL = "SELECT data FROM channel WHERE id = 1"
+_SELECT_KEPT = "SELECT guid, pub_date, pub_order, dated FROM episodes WHERE id = ?"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -172,19 +189,19 @@ class Catalog:
     def remove(self, id: str) -> bool:
         """Delete the article's row; True if there was one."""
         with self.transaction(), self._guard():
-            cursor = self._db.execute("DELETE FROM episodes WHERE id = ?", (id,))
+            cursor = self._db.execute(_DELETE_EPISODE, (id,))
         return cursor.rowcount > 0
 
     def get(self, id: str) -> Episode | None:
         with self._guard():
-            row = self._db.execute(f"{_SELECT} WHERE id = ?", (id,)).fetchone()
+            row = self._db.execute(_SELECT_EPISODE, (id,)).fetchone()
         return None if row is None else _episode_from(row)
 
     def episodes(self, limit: int | None = None) -> list[Episode]:
         """Newest first; episodes of the same instant in order of id."""
         with self._guard():
             rows = self._db.execute(
-                f"{_SELECT} ORDER BY pub_order DESC, id LIMIT ?",
+                _SELECT_NEWEST,
                 (-1 if limit is None else limit,),
             ).fetchall()
         return [_episode_from(row) for row in rows]
@@ -221,21 +238,20 @@ class Catalog:
         """Every episode with its ``dated`` flag, newest first (for recovery)."""
         with self._guard():
             rows = self._db.execute(
-                f"SELECT {', '.join(_FIELDS)}, dated FROM episodes ORDER BY pub_order DESC, id"
+                _SELECT_ROWS
             ).fetchall()
         return [(_episode_from(row[:-1], row.keys()[:-1]), bool(row[-1])) for row in rows]
 
     def fetched(self, url: str) -> tuple[str, str, str, str] | None:
         """``(etag, last_modified, body digest, checked)`` remembered for ``url``."""
         with self._guard():
-            row = self._db.execute("SELECT etag, last_modified, body, checked FROM fetched "
-                                   "WHERE url = ?", (url,)).fetchone()
+            row = self._db.execute(_SELECT_FETCHED, (url,)).fetchone()
         return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
     def remember_fetch(self, url: str, *fields: str) -> None:
         """Remember ``(etag, last_modified, body digest, checked)`` for ``url``."""
         with self.transaction(), self._guard():
-            self._db.execute("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+            self._db.execute(_KEEP_FETCHED,
                              (url, *fields))
 
     def remember_check(self, id: str, data: str) -> None:
@@ -244,13 +260,13 @@ class Catalog:
         Its table is made on first use, so a catalog needs no new schema for it."""
         with self.transaction(), self._guard():
             self._db.execute(_CHECKS)
-            self._db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?)", (id, data))
+            self._db.execute(_KEEP_CHECK, (id, data))
 
     def check(self, id: str) -> str | None:
         """The listening check last kept for an episode, or None."""
         with self._guard():
             try:
-                row = self._db.execute("SELECT data FROM checks WHERE id = ?", (id,)
+                row = self._db.execute(_SELECT_CHECK, (id,)
                                        ).fetchone()
             except sqlite3.OperationalError:  # no check kept in this catalog yet
                 return None
@@ -259,7 +275,7 @@ class Catalog:
     def synced(self, source: str) -> dict[str, str]:
         """URL → episode id of every article ``listen sync SOURCE`` has rendered."""
         with self._guard():
-            rows = self._db.execute("SELECT url, episode_id FROM synced WHERE source = ?",
+            rows = self._db.execute(_SELECT_SYNCED,
                                     (source,)).fetchall()
         return {str(url): str(episode) for url, episode in rows}
 
@@ -267,34 +283,34 @@ class Catalog:
         """Remember which episode ``url`` of ``source`` became (None: forget it)."""
         with self.transaction(), self._guard():
             if episode_id is None:
-                self._db.execute("DELETE FROM synced WHERE source = ? AND url = ?", (source, url))
+                self._db.execute(_FORGET_SYNCED, (source, url))
             else:
-                self._db.execute("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)",
+                self._db.execute(_KEEP_SYNCED,
                                  (source, url, episode_id))
 
     def sync_state(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
         """Every ``fetched`` and ``synced`` row, to carry over into a rebuilt catalog."""
         with self._guard():
-            fetched = [tuple(row) for row in self._db.execute("SELECT * FROM fetched")]
-            synced = [tuple(row) for row in self._db.execute("SELECT * FROM synced")]
+            fetched = [tuple(row) for row in self._db.execute(_ALL_FETCHED)]
+            synced = [tuple(row) for row in self._db.execute(_ALL_SYNCED)]
         return fetched, synced
 
     def restore_sync_state(self, fetched: list[tuple[str, ...]],
                            synced: list[tuple[str, ...]]) -> None:
         with self.transaction(), self._guard():
-            self._db.executemany("INSERT OR REPLACE INTO fetched VALUES (?, ?, ?, ?, ?)",
+            self._db.executemany(_KEEP_FETCHED,
                                  fetched)
-            self._db.executemany("INSERT OR REPLACE INTO synced VALUES (?, ?, ?)", synced)
+            self._db.executemany(_KEEP_SYNCED, synced)
 
     def save_channel(self, channel: Channel) -> None:
         """Remember the channel the feed is rendered with, for changes that name none."""
         data = json.dumps(dataclasses.asdict(channel), sort_keys=True)
         with self.transaction(), self._guard():
-            self._db.execute("INSERT OR REPLACE INTO channel (id, data) VALUES (1, ?)", (data,))
+            self._db.execute(_KEEP_CHANNEL, (data,))
 
     def saved_channel(self) -> Channel | None:
         with self._guard():
-            row = self._db.execute("SELECT data FROM channel WHERE id = 1").fetchone()
+            row = self._db.execute(_SELECT_CHANNEL).fetchone()
         if row is None:
             return None
         known = {field.name for field in dataclasses.fields(Channel)}
@@ -303,7 +319,7 @@ class Catalog:
     def _kept(self, id: str) -> _Kept | None:
         with self._guard():
             row = self._db.execute(
-                "SELECT guid, pub_date, pub_order, dated FROM episodes WHERE id = ?", (id,)
+                _SELECT_KEPT, (id,)
             ).fetchone()
         return None if row is None else _Kept(*row)
 
