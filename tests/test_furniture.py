@@ -245,12 +245,6 @@ def test_a_long_paragraph_in_a_wrapper_named_for_a_short_line_is_read(wrapper: s
     assert RITUAL in _text(_article(body))
 
 
-def test_a_comments_class_around_the_whole_article_keeps_it() -> None:
-    paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(12))
-    article = _article(f"<div class='post has-comments'>{paragraphs}</div>")
-    assert len(article.blocks) >= 12
-
-
 def test_comments_on_a_short_article_are_not_read() -> None:
     comments = "".join(
         f"<div><img src='avatar{n}.png'><p>Reader {n}: I crossed on that ferry in the "
@@ -261,24 +255,6 @@ def test_comments_on_a_short_article_are_not_read() -> None:
     article = _article(body)
     assert "coffee was terrible" not in _text(article)
     assert "comments" in _reasons(article).values()
-
-
-@pytest.mark.parametrize(
-    "picture",
-    [
-        "<img src='p.jpg'>",
-        "<picture><source srcset='p.webp'></picture>",
-        "<div class='lazy' data-src='p.jpg'></div>",
-    ],
-)
-def test_a_short_photo_essay_is_read_though_its_class_says_gallery(picture: str) -> None:
-    slides = "".join(
-        f"{picture}<p>Photograph {n} shows the ferry crossing the bay in a different season, "
-        "with the town behind it and gulls following the wake.</p>"
-        for n in range(3)
-    )
-    article = _article(f"<div class='gallery'>{slides}</div>")
-    assert sum("gulls following the wake" in block.text for block in article.blocks) == 3
 
 
 # --- teasers, credits and pull quotes ----------------------------------------------------
