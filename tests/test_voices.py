@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import listen.sound.voices as voices
+import needs
 from listen.errors import ConfigError, UnknownVoice
 from listen.models import Pauses
 from listen.sound.voices import (
@@ -279,3 +280,113 @@ def test_no_suggestion_for_a_language_the_fetched_catalogue_lacks(
     assert install_suggestion("ja", str(mirror), tmp_path) == ""
     assert install_suggestion("de", str(mirror), tmp_path) == (
         "run `listen voices install de` (de_DE-eva-low, 4 MB)")
+
+
+# --- where profiles come from, and what a profile may say ----------------------------------
+
+def test_a_profile_in_the_users_config_folder_is_found_without_naming_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    folder = tmp_path / "listen" / "voices"
+    folder.mkdir(parents=True)
+    write(folder, "mine", 'engine = "tone"\nrate = 1.5\n')
+    assert load_profile("mine").rate == 1.5
+
+
+def test_installed_voices_are_listed_with_the_others(
+    user_dir: Path, installed_dir: Path
+) -> None:
+    names = [profile.name for profile in list_profiles(user_dir, installed_dir)]
+    assert {"de_DE-thorsten-medium", "pt_BR-faber-medium", "joe"} <= set(names)
+    assert names == sorted(names)
+
+
+def test_an_absolute_model_path_stays_as_written(user_dir: Path, tmp_path: Path) -> None:
+    model = tmp_path / "models" / "en_GB-alan-low.onnx"
+    write(user_dir, "alan", f'engine = "piper"\nvoice = "{model}"\n')
+    assert load_profile("alan", user_dir=user_dir).voice == str(model)
+
+
+def test_pauses_may_be_none_at_all_or_ten_seconds(user_dir: Path) -> None:
+    write(user_dir, "edges", 'engine = "tone"\n[pauses]\nsentence = 0\nheading = 10000\n')
+    pauses = load_profile("edges", user_dir=user_dir).pauses
+    assert (pauses.sentence, pauses.heading) == (0, 10_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('engine = "tone"\n[pauses]\nheading = 10001\n',
+         "pauses.heading = 10001 is outside 0 to 10000 ms"),
+        ('engine = "tone"\n[pauses]\nsentence = -1\n', "pauses.sentence = -1 is outside"),
+        ('engine = "tone"\npauses = 300\n', r"pauses must be a table: \[pauses\]"),
+        ('engine = "tone"\n[pauses]\ncomma = 100\n',
+         "use: heading, intro, paragraph, sentence"),
+    ],
+)
+def test_a_bad_pause_says_what_is_allowed(user_dir: Path, text: str, message: str) -> None:
+    path = write(user_dir, "broken", text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_profile("broken", user_dir=user_dir)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
+# --- the automatic choice ------------------------------------------------------------------
+
+def test_a_page_without_a_language_is_spoken_in_english(
+    user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: False)
+    assert load_profile(None, "", user_dir).name == "espeak-en-us"
+
+
+def test_espeak_for_another_language_is_paced_like_the_users_espeak_en_us(
+    user_dir: Path
+) -> None:
+    write(user_dir, "espeak-en-us", 'engine = "pyttsx3"\nvoice = "gmw/en-us"\n'
+          "[pauses]\nsentence = 500\nparagraph = 1100\n")
+    french = load_profile(None, "fr", user_dir)
+    assert french.name == "espeak-fr"
+    assert (french.pauses.sentence, french.pauses.paragraph) == (500, 1100)
+
+
+def test_a_users_copy_of_a_shipped_profile_does_not_hide_installed_voices(
+    user_dir: Path, installed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    write(user_dir, "espeak-en-gb", 'engine = "pyttsx3"\nvoice = "gmw/en"\nlanguage = "en-GB"\n')
+    assert load_profile(None, "de", user_dir, installed_dir).name == "de_DE-thorsten-medium"
+
+
+@needs.needs_piper()
+def test_with_the_piper_extra_english_is_read_by_joe(user_dir: Path) -> None:
+    joe = load_profile(None, "en-US", user_dir)
+    assert (joe.name, joe.engine) == ("joe", "piper")
+
+
+# --- voices for parts of the article -------------------------------------------------------
+
+def _part_voices(**parts: str) -> dict[str, str]:
+    profile = load_profile("espeak-en-us", parts=parts)
+    return {part: voice.name for part, voice in profile.parts}
+
+
+def test_the_title_goes_with_the_intro_voice_unless_named_itself() -> None:
+    assert _part_voices(intro="espeak-en-gb") == {"title": "espeak-en-gb",
+                                                  "intro": "espeak-en-gb"}
+    assert _part_voices(intro="espeak-en-gb", title="") == {"intro": "espeak-en-gb"}
+    assert _part_voices(quote="espeak-en-gb") == {"quote": "espeak-en-gb"}
+    assert _part_voices(title="espeak-en-gb", heading="joe") == {
+        "title": "espeak-en-gb", "heading": "joe"}
+
+
+# --- what to install for a natural voice (a page that names no language: English) ----------
+
+def test_the_suggestion_for_a_page_without_a_language_is_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(voices, "piper_installed", lambda: True)
+    assert install_suggestion("", "", tmp_path).startswith("run `listen voices install en` (en_")
+    monkeypatch.setattr(voices, "piper_installed", lambda: False)
+    assert install_suggestion("", "", tmp_path).startswith("install the piper extra")

@@ -403,7 +403,7 @@ TEXT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^\(?((all|top|lead|cover) )?(photo|photograph|image|illustration|portrait|artwork"
             r"|credit|foto|bild|photo credit|cr[ée]dit photo|cr[ée]dits? photos?|bildquelle"
-            r"|fuente|quelle|source)s?\s*(:|©|by\b)|^©"
+            r"|fuente|quelle|source)s?\s*(:|©|by\b)|^\(?©"
             r"|^([\w.]{1,12}\s*/\s*)*(dpa|afp|ap|reuters|pap|kna|epd|apa|sda|efe|ansa)"
             r"(\s*/\s*[\w.]{1,12})*$",  # an agency's initials: "aja/PAP", "dpa/sda"
             re.IGNORECASE,
