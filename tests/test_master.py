@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pyloudnorm
 import pytest
+from mutagen.mp3 import MP3
 
+from listen.config import MP3_BITRATES
 from listen.errors import AudioError
 from listen.models import (
     Article,
@@ -230,3 +232,17 @@ def test_bad_bumper_is_named(tmp_path: Path) -> None:
         load_bumper(path, loudness=-19.0, true_peak=-1.0)
     with pytest.raises(AudioError, match="missing.flac"):
         load_bumper(tmp_path / "missing.flac", loudness=-19.0, true_peak=-1.0)
+
+
+@pytest.mark.parametrize("bitrate", MP3_BITRATES)
+def test_every_bitrate_offered_gives_a_file_players_read_at_that_bitrate(bitrate: int) -> None:
+    """Publishers may set any MPEG-1 bitrate: the file says it, and plays for its duration."""
+    pcm, speech = master_take(segment_of(speech_like(0.5, 0.1, seed=4)), pause_ms=350,
+                              loudness=-19.0, true_peak=-1.0)  # fmt: skip
+    take = encode_take(pcm, speech_samples=speech, bitrate=bitrate)
+    program = assemble(script_of([1], [0]), [[take]])
+    data = render([take], program)
+    assert program.bitrate == bitrate
+    assert MP3(io.BytesIO(data)).info.bitrate == pytest.approx(bitrate * 1000, rel=0.01)
+    samples, rate = decode_mp3(data)
+    assert len(samples) / rate == pytest.approx(program.duration, abs=0.001)
