@@ -246,3 +246,12 @@ def test_every_bitrate_offered_gives_a_file_players_read_at_that_bitrate(bitrate
     assert MP3(io.BytesIO(data)).info.bitrate == pytest.approx(bitrate * 1000, rel=0.01)
     samples, rate = decode_mp3(data)
     assert len(samples) / rate == pytest.approx(program.duration, abs=0.001)
+
+
+def test_limiter_holds_peaks_in_the_first_and_last_milliseconds() -> None:
+    """A take that starts or ends on a plosive is limited there too (no gain 1 from outside)."""
+    rng = np.random.default_rng(9)
+    signal = rng.standard_normal(RATE // 2) * 0.05
+    signal[0], signal[40], signal[-30], signal[-1] = 0.95, -0.9, 0.9, -0.95
+    limited = limit_true_peak(signal, RATE, -3.0)
+    assert true_peak_dbtp(limited, RATE) <= -3.0 + 0.001

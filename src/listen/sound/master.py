@@ -223,9 +223,13 @@ def _sliding_min(values: Samples, *, before: int, after: int) -> Samples:
 
 
 def _moving_average(values: Samples, width: int) -> Samples:
-    """Centred moving average over ``2 * (width // 2) + 1`` samples, edges padded with 1."""
+    """Centred moving average over ``2 * (width // 2) + 1`` samples, each edge value held.
+
+    Holding the edges keeps a gain needed at a take's first or last sample from being
+    averaged with gain 1 from outside the take (a peak there would pass the ceiling).
+    """
     half = max(1, width // 2)
-    padded = np.concatenate([np.ones(half), values, np.ones(half)])
+    padded = np.pad(values, half, mode="edge")
     sums = np.cumsum(np.concatenate([[0.0], padded]))
     averaged: Samples = (sums[2 * half + 1 :] - sums[: -2 * half - 1]) / (2 * half + 1)
     return averaged
