@@ -176,7 +176,8 @@ def _info_bitrate(program: Program) -> int:
     frame, so it may be larger than the audio's (LAME does the same).
     """
     for bitrate in _BITRATES:
-        if bitrate >= program.bitrate and 144 * bitrate * 1000 // program.sample_rate >= _INFO_BYTES:
+        frame_bytes = 144 * bitrate * 1000 // program.sample_rate
+        if bitrate >= program.bitrate and frame_bytes >= _INFO_BYTES:
             return bitrate
     return program.bitrate
 
