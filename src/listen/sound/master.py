@@ -46,7 +46,6 @@ _ATTACK_MS = 3.0
 _RELEASE_MS = 60.0
 _BLOCK_SECONDS = 0.4
 _LEVEL_ROUNDS = 6
-_OVERSAMPLE_REACH = 128  # samples either side a change reaches when oversampled (soxr HQ: 97)
 _GAIN_TOLERANCE_DB = 0.05
 """Closer than any listener or meter tolerance cares about."""
 
@@ -111,7 +110,8 @@ def _level(samples: Samples, rate: int, loudness: float, true_peak: float, pause
         envelope = _envelope(peaks, rate, ceiling / 10 ** (gain_db / 20))
     if last is None:  # silence: nothing to gain, but limit all the same
         envelope = _envelope(peaks, rate, ceiling)
-    return _recheck(samples * (10 ** (gain_db / 20) * envelope), rate, ceiling, envelope < 1.0)
+    limited: Samples = samples * (10 ** (gain_db / 20) * envelope)
+    return limited
 
 
 def _slope(before: tuple[float, float], after: tuple[float, float]) -> float:
@@ -154,12 +154,12 @@ def _measure(power: Samples, envelope: Samples, gain_db: float, rate: int) -> fl
 def limit_true_peak(samples: Samples, rate: int, ceiling_db: float) -> Samples:
     """Pull down only the peaks above ``ceiling_db`` dBTP, with a smooth look-ahead envelope.
 
-    Samples far from a peak keep gain 1, bit for bit. A second pass catches peaks the
-    gain ripple moves.
+    Samples far from a peak keep gain 1, bit for bit. The gain moves over 3 ms or
+    more, too slowly to move a true peak between samples: no second pass is needed.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    envelope = _envelope(sample_peaks(samples, rate), rate, ceiling)
-    return _recheck(samples * envelope, rate, ceiling, envelope < 1.0)
+    limited: Samples = samples * _envelope(sample_peaks(samples, rate), rate, ceiling)
+    return limited
 
 
 def _envelope(peaks: Samples, rate: int, ceiling: float) -> Samples:
@@ -186,19 +186,6 @@ def _envelope(peaks: Samples, rate: int, ceiling: float) -> Samples:
         envelope[start:stop] = gain[offset : offset + stop - start]
         offset += stop - start
     return envelope
-
-
-def _recheck(limited: Samples, rate: int, ceiling: float, touched: Samples) -> Samples:
-    """Limit again what the gain's ripple pushed over, oversampling only where gain acted."""
-    changed = np.flatnonzero(touched)
-    if len(changed) == 0:
-        return limited
-    peaks = np.zeros(len(limited))
-    for start, stop in _spans(changed, _OVERSAMPLE_REACH, len(limited)):
-        low, high = max(0, start - _OVERSAMPLE_REACH), min(len(limited), stop + _OVERSAMPLE_REACH)
-        peaks[start:stop] = sample_peaks(limited[low:high], rate)[start - low : stop - low]
-    envelope = _envelope(peaks, rate, ceiling)
-    return limited * envelope if envelope.min() < 1.0 else limited
 
 
 def _spans(points: Samples, reach: int, length: int) -> list[tuple[int, int]]:
