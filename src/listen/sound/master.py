@@ -291,9 +291,10 @@ def _chapters(
     titles: Sequence[str], starts: dict[int, float], duration: float
 ) -> tuple[ChapterMark, ...]:
     """Chapter marks in order; the first starts at 0, each ends where the next starts."""
-    begun = sorted((max(0.0, starts[i]) if i else 0.0, titles[i]) for i in starts)
-    if begun and begun[0][0] != 0.0:
-        begun[0] = (0.0, begun[0][1])
+    begun = sorted((start, titles[i]) for i, start in starts.items())
+    if not begun:  # an intro or outro alone
+        return ()
+    begun[0] = (0.0, begun[0][1])  # the programme's start: before its first take, or the intro
     ends = [start for start, _ in begun[1:]] + [duration]
     return tuple(ChapterMark(s, e, t) for (s, t), e in zip(begun, ends, strict=True))
 
