@@ -86,6 +86,7 @@ def _lame_encode(pcm: Samples, *, sample_rate: int, bitrate: int, quality: int) 
         encoder = lameenc.Encoder()
         encoder.set_bit_rate(bitrate)
         encoder.set_in_sample_rate(sample_rate)
+        encoder.set_out_sample_rate(sample_rate)  # LAME would resample for low bitrates
         encoder.set_channels(1)
         encoder.set_quality(quality)
         return bytes(encoder.encode(pcm.tobytes())) + bytes(encoder.flush())
@@ -152,7 +153,7 @@ def info_frame(program: Program, *, audio_bytes: int, lead: int) -> bytes:
     decoder delay only: nothing is cut from the end (it is pause), so the decoded
     length is exactly ``program.duration``.
     """
-    header = _info_header(program.bitrate, program.sample_rate)
+    header = _info_header(_info_bitrate(program), program.sample_rate)
     size = _frame_length(int.from_bytes(header, "big"))
     total_bytes = size + audio_bytes
     toc = bytes(min(255, i * 256 // 100) for i in range(100))
@@ -162,6 +163,23 @@ def info_frame(program: Program, *, audio_bytes: int, lead: int) -> bytes:
     body = header + bytes(17) + xing + lame
     body += struct.pack(">H", crc16(body))
     return body + bytes(size - len(body))
+
+
+_INFO_BYTES = 4 + 17 + 120 + 34 + 2
+"""Header, side info, Xing part, LAME extension and CRC of the Info frame."""
+
+
+def _info_bitrate(program: Program) -> int:
+    """The programme's bitrate, or the lowest above it whose frame holds the Info tag.
+
+    At 32 to 48 kbit/s a 44.1 kHz frame is too small for it; decoders skip the Info
+    frame, so it may be larger than the audio's (LAME does the same).
+    """
+    for bitrate in _BITRATES:
+        frame_bytes = 144 * bitrate * 1000 // program.sample_rate
+        if bitrate >= program.bitrate and frame_bytes >= _INFO_BYTES:
+            return bitrate
+    return program.bitrate
 
 
 def _info_header(bitrate: int, sample_rate: int) -> bytes:

@@ -46,7 +46,6 @@ _ATTACK_MS = 3.0
 _RELEASE_MS = 60.0
 _BLOCK_SECONDS = 0.4
 _LEVEL_ROUNDS = 6
-_OVERSAMPLE_REACH = 128  # samples either side a change reaches when oversampled (soxr HQ: 97)
 _GAIN_TOLERANCE_DB = 0.05
 """Closer than any listener or meter tolerance cares about."""
 
@@ -111,7 +110,8 @@ def _level(samples: Samples, rate: int, loudness: float, true_peak: float, pause
         envelope = _envelope(peaks, rate, ceiling / 10 ** (gain_db / 20))
     if last is None:  # silence: nothing to gain, but limit all the same
         envelope = _envelope(peaks, rate, ceiling)
-    return _recheck(samples * (10 ** (gain_db / 20) * envelope), rate, ceiling, envelope < 1.0)
+    limited: Samples = samples * (10 ** (gain_db / 20) * envelope)
+    return limited
 
 
 def _slope(before: tuple[float, float], after: tuple[float, float]) -> float:
@@ -154,12 +154,12 @@ def _measure(power: Samples, envelope: Samples, gain_db: float, rate: int) -> fl
 def limit_true_peak(samples: Samples, rate: int, ceiling_db: float) -> Samples:
     """Pull down only the peaks above ``ceiling_db`` dBTP, with a smooth look-ahead envelope.
 
-    Samples far from a peak keep gain 1, bit for bit. A second pass catches peaks the
-    gain ripple moves.
+    Samples far from a peak keep gain 1, bit for bit. The gain moves over 3 ms or
+    more, too slowly to move a true peak between samples: no second pass is needed.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    envelope = _envelope(sample_peaks(samples, rate), rate, ceiling)
-    return _recheck(samples * envelope, rate, ceiling, envelope < 1.0)
+    limited: Samples = samples * _envelope(sample_peaks(samples, rate), rate, ceiling)
+    return limited
 
 
 def _envelope(peaks: Samples, rate: int, ceiling: float) -> Samples:
@@ -188,19 +188,6 @@ def _envelope(peaks: Samples, rate: int, ceiling: float) -> Samples:
     return envelope
 
 
-def _recheck(limited: Samples, rate: int, ceiling: float, touched: Samples) -> Samples:
-    """Limit again what the gain's ripple pushed over, oversampling only where gain acted."""
-    changed = np.flatnonzero(touched)
-    if len(changed) == 0:
-        return limited
-    peaks = np.zeros(len(limited))
-    for start, stop in _spans(changed, _OVERSAMPLE_REACH, len(limited)):
-        low, high = max(0, start - _OVERSAMPLE_REACH), min(len(limited), stop + _OVERSAMPLE_REACH)
-        peaks[start:stop] = sample_peaks(limited[low:high], rate)[start - low : stop - low]
-    envelope = _envelope(peaks, rate, ceiling)
-    return limited * envelope if envelope.min() < 1.0 else limited
-
-
 def _spans(points: Samples, reach: int, length: int) -> list[tuple[int, int]]:
     """Merged ``[point - reach, point + reach]`` ranges around sorted points, within the array."""
     gaps = np.flatnonzero(np.diff(points) > 2 * reach)
@@ -223,9 +210,13 @@ def _sliding_min(values: Samples, *, before: int, after: int) -> Samples:
 
 
 def _moving_average(values: Samples, width: int) -> Samples:
-    """Centred moving average over ``2 * (width // 2) + 1`` samples, edges padded with 1."""
+    """Centred moving average over ``2 * (width // 2) + 1`` samples, each edge value held.
+
+    Holding the edges keeps a gain needed at a take's first or last sample from being
+    averaged with gain 1 from outside the take (a peak there would pass the ceiling).
+    """
     half = max(1, width // 2)
-    padded = np.concatenate([np.ones(half), values, np.ones(half)])
+    padded = np.pad(values, half, mode="edge")
     sums = np.cumsum(np.concatenate([[0.0], padded]))
     averaged: Samples = (sums[2 * half + 1 :] - sums[: -2 * half - 1]) / (2 * half + 1)
     return averaged
@@ -300,9 +291,10 @@ def _chapters(
     titles: Sequence[str], starts: dict[int, float], duration: float
 ) -> tuple[ChapterMark, ...]:
     """Chapter marks in order; the first starts at 0, each ends where the next starts."""
-    begun = sorted((max(0.0, starts[i]) if i else 0.0, titles[i]) for i in starts)
-    if begun and begun[0][0] != 0.0:
-        begun[0] = (0.0, begun[0][1])
+    begun = sorted((start, titles[i]) for i, start in starts.items())
+    if not begun:  # an intro or outro alone
+        return ()
+    begun[0] = (0.0, begun[0][1])  # the programme's start: before its first take, or the intro
     ends = [start for start, _ in begun[1:]] + [duration]
     return tuple(ChapterMark(s, e, t) for (s, t), e in zip(begun, ends, strict=True))
 
