@@ -7,18 +7,10 @@ what a publisher should set. Unknown keys are errors, so a typo never passes sil
 
 from __future__ import annotations
 
-from listen.config.load import (
-    CONFIG_NAME,
-    MP3_BITRATES,
-    UNNAMED_SHOW,
-    Settings,
-    channel_for,
-    find_config,
-    load_settings,
-    publisher_name,
-    show_title,
-    voice_warning,
-)
+from listen.config.channel import UNNAMED_SHOW, channel_for, publisher_name, show_title
+from listen.config.load import CONFIG_NAME, find_config, load_settings
+from listen.config.settings import MP3_BITRATES, Settings
+from listen.config.voicecheck import voice_warning
 
 __all__ = [
     "CONFIG_NAME",
