@@ -153,8 +153,6 @@ def _render_items(items: list[Any], settings: Any, *, force: bool, quiet: bool,
                           on_result=report, stdin=stdin)
 
 
-
-
 def _expand_sources(sources: list[str], from_file: Path | None) -> list[str]:
     listed = list(sources)
     if from_file is not None:
@@ -222,8 +220,6 @@ def verify(
                           highlight=False)
     if check.misheard:
         raise typer.Exit(1)
-
-
 
 
 @friendly
@@ -304,8 +300,6 @@ def doctor(
     if settings.cluster:
         for renderable in cluster_report(settings, settings.cluster):
             out_console.print(renderable)
-
-
 
 
 # The commands, in the order `listen --help` lists them (command groups come last).

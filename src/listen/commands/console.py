@@ -39,6 +39,6 @@ def friendly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-
 def stdin_for(source: str) -> Any:
+    """Standard input's bytes for the source ``-``; None for any other source."""
     return sys.stdin.buffer if source == "-" else None
