@@ -19,7 +19,7 @@ LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
     2: {"pipeline", "config", "engines", "embedding", "batch", "sync", "verify"},
-    3: {"cli", "__main__", "doctor", "scriptview", "voicesview", "progress"},
+    3: {"cli", "commands", "__main__", "doctor", "scriptview", "voicesview", "progress"},
 }
 STAGES = LAYERS[1]
 
@@ -50,8 +50,8 @@ LIBRARY_HOMES = {
     "dask": {"sound.cluster"},
     "elftools": {"sound.engines"},
     "babel": {"config", "sound.languages"},  # language names; a language's usual region
-    "typer": {"cli"},
-    "rich": {"cli", "progress", "doctor", "voicesview"},
+    "typer": {"cli", "commands"},
+    "rich": {"cli", "commands", "progress", "doctor", "voicesview"},
     "num2words": {"speech"},
     "pocketsphinx": {"sound.recognize"},
     "faster_whisper": {"sound.recognize"},
