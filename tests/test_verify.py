@@ -276,7 +276,11 @@ def test_takes_are_heard_where_they_are_made(tmp_path: Path) -> None:
     for text, [take] in zip(said, takes, strict=True):
         heard = cache.heard(take.key, "pocketsphinx")
         assert heard is not None and -21 < heard.loudness < -17
-        assert share_heard(words(text), words(heard.text)) >= 0.5, heard
+        # what was heard is this take's sentence, not another's (pocketsphinx hears a
+        # fresh Piper take of one of these as little as 0.27 of its words)
+        own = share_heard(words(text), words(heard.text))
+        assert own > max(share_heard(words(other), words(heard.text))
+                         for other in said if other != text), heard
 
 
 def test_a_worker_that_cannot_hear_still_makes_the_take(tmp_path: Path) -> None:
