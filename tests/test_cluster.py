@@ -152,6 +152,28 @@ def test_a_vanished_scheduler_is_a_clear_error_and_the_next_run_resumes(tmp_path
     assert first[0] == cached, "the next run starts from the takes already made"
 
 
+def test_a_cluster_left_without_workers_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dask waits for ever for a worker to come back; a render stops with an error
+    once the cluster has had none for NO_WORKERS_SECONDS (shortened here)."""
+    import listen.sound.cluster
+
+    monkeypatch.setattr(listen.sound.cluster, "NO_WORKERS_SECONDS", 3.0)
+    settings = settings_for(tmp_path, "workerless", None)
+    with LocalDaskCluster(tmp_path / "dask", workers=1) as cluster:
+        settings = replace(settings, cluster=cluster.address)
+        [only] = cluster.worker_pids().values()
+
+        def kill_the_worker(done: int, total: int) -> None:
+            if done >= 3 and cluster.workers[0].poll() is None:
+                os.kill(only, signal.SIGKILL)
+
+        with pytest.raises(EngineError, match="has had no workers for 3 s"):
+            render(str(PAGES[0]), settings, hooks=RenderHooks(on_takes=kill_the_worker))
+    assert not settings.out_dir.exists() or not list(settings.out_dir.glob("*.mp3"))
+
+
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     settings = replace(settings_for(tmp_path, "nowhere"), cluster="tcp://127.0.0.1:9")
     with pytest.raises(EngineError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):

@@ -46,6 +46,9 @@ INSTALL_HINT = "pip install 'listen[dask]'"
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the scheduler when connecting."""
 POLL_SECONDS = 0.05
+NO_WORKERS_SECONDS = 60.0
+"""How long a render waits on a cluster with no workers before it stops with an error
+(a worker that crashed or was killed, and none left to take its takes)."""
 """How often the wait for takes looks for results and checks the scheduler is there."""
 
 
@@ -108,10 +111,12 @@ class DaskCluster(Executor):
         from distributed.client import FutureCancelledError
 
         pending = as_completed(futures, loop=self._client.loop)
+        workerless_since: float | None = None
         while not pending.is_empty():
             batch = pending.next_batch(block=False)
             if not batch:
                 self._check_scheduler()
+                workerless_since = self._check_workers(workerless_since)
                 time.sleep(POLL_SECONDS)
                 continue
             for future in batch:
@@ -132,6 +137,20 @@ class DaskCluster(Executor):
     def _check_scheduler(self) -> None:
         if self._client.status not in ("running", "connecting"):
             raise self._lost()
+
+    def _check_workers(self, since: float | None) -> float | None:
+        """When the cluster has had no workers since ``since``; an error once that has
+        lasted ``NO_WORKERS_SECONDS`` (Dask itself would wait for workers for ever)."""
+        if self.workers():
+            return None
+        now = time.monotonic()
+        if since is not None and now - since > NO_WORKERS_SECONDS:
+            raise EngineError(
+                f"the Dask cluster at {self.address} has had no workers for "
+                f"{NO_WORKERS_SECONDS:.0f} s (they stopped or crashed): every take made so "
+                "far is cached; start workers (dask worker ADDRESS) or render without "
+                "--cluster, and run the same command to resume")
+        return since if since is not None else now
 
     def _lost(self) -> EngineError:
         return EngineError(
