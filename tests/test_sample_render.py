@@ -502,10 +502,11 @@ def test_feed_has_the_episode_with_its_size_and_duration(edition: Edition) -> No
 # ---------------------------------------------------------------- 8. the listening check
 
 
-SCORE_FLOOR = {"joe": 0.65, "espeak-en-us": 0.10}
-"""Share of the sample's words pocketsphinx hears, at least: 0.75 to 0.79 measured with Joe;
-espeak-ng's formant speech defeats it (0.14), so its takes are judged by sound and
-length only (listen.verify)."""
+SCORE_FLOOR = {"joe": 0.60, "espeak-en-us": 0.05}
+"""Share of the sample's words pocketsphinx hears, at least: 0.68 to 0.70 measured with Joe
+(bench/verify.py, pocketsphinx's fast settings: 2 Gaussians, 700 HMMs); espeak-ng's
+formant speech defeats it (0.09 to 0.10), so its takes are judged by sound and length
+only (listen.verify)."""
 
 
 def test_the_listening_check_passes_every_normal_take(edition: Edition) -> None:

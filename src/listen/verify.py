@@ -363,10 +363,10 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
     path, or its file name or slug in the output folder), from the MP3 and its VTT.
 
     Each transcript cue is heard and compared with the cue's text as listen says it
-    (the intro after the title and the outro, cues of no article block, by sound and
-    length only, as ``names_said`` explains); the voice is the one the MP3's tag names
-    (a cast's part voices are judged as the main voice). The check is kept in the
-    catalog. Returns the MP3's path and the check."""
+    (the VTT does not say which cues are the intro and outro, so their names are
+    judged too); the voice is the one the MP3's tag names (a cast's part voices are
+    judged as the main voice). The check is kept in the catalog. Returns the MP3's
+    path and the check."""
     mp3 = _episode_mp3(settings.out_dir, episode)
     out = mp3.parent
     row = next((e for e in (list_episodes(out) if (out / CATALOG_NAME).exists() else [])
@@ -383,9 +383,8 @@ def verify_episode(settings: Settings, episode: str) -> tuple[str, Check]:
              for cue in cues]
     times = [(cue.start, cue.end) for cue in cues]
     heard = hear_spans(mp3, times, Hearing(recognizer, language))
-    names = {index for index, cue in enumerate(cues) if index and not cue.block}
     check = _judged_twice(lines, spans, heard, recognizer, lambda indices, careful: hear_spans(
-        mp3, [times[index] for index in indices], Hearing(careful, language)), names)
+        mp3, [times[index] for index in indices], Hearing(careful, language)))
     check = replace(check, misheard=tuple(replace(m, start=cues[m.index].start)
                                           for m in check.misheard))
     if row is not None:
