@@ -4,12 +4,10 @@ class names furniture, and what stays because it only looks like furniture."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from listen.models import Article, Page
-from listen.read.extract import extract_article
+from extracting import in_article, reasons
+from listen.models import Article
 
 PROSE = (
     "The harbour board met on Tuesday evening to settle the question of the old ferry, "
@@ -17,18 +15,8 @@ PROSE = (
 )
 
 
-def _article(body: str, keep_captions: bool = False) -> Article:
-    html = f"<html><body><article>{body}</article></body></html>"
-    page = Page(html, "test.html", None, datetime.now(timezone.utc), "utf-8")
-    return extract_article(page, keep_captions=keep_captions)
-
-
 def _text(article: Article) -> str:
     return "\n".join(block.text for block in article.blocks)
-
-
-def _reasons(article: Article) -> dict[str, str]:
-    return {d.text: d.reason for d in article.dropped}
 
 
 # --- footnote markers --------------------------------------------------------------------
@@ -42,11 +30,11 @@ def test_footnote_markers_are_not_read_and_numbered_links_elsewhere_are() -> Non
         "and the fares on the 5<sup>th</sup> page.</p>"
         f"<p>{PROSE} More.</p>"
     )
-    article = _article(body)
+    article = in_article(body)
     text = _text(article)
     assert "built in Dunmore and refitted twice, the last time in 1990." in text
     assert ("printed on page 4 of the guide, and the fares on the 5th page." in text)
-    assert "footnote-marker" in _reasons(article).values()
+    assert "footnote-marker" in reasons(article).values()
 
 
 def test_a_footnotes_way_back_is_not_read() -> None:
@@ -54,7 +42,7 @@ def test_a_footnotes_way_back_is_not_read() -> None:
         f"<p>{PROSE}</p><p>{PROSE} More.</p>"
         "<p>The ferry kept its name through three owners.<a href='#text-1'>↩</a></p>"
     )
-    text = _text(_article(body))
+    text = _text(in_article(body))
     assert "The ferry kept its name through three owners." in text
     assert "↩" not in text
 
@@ -67,10 +55,10 @@ def test_a_headings_own_anchor_is_not_read(sign: str) -> None:
         f"<p>{PROSE}</p><h2 id='vote'>The vote <a href='#vote'>{sign}</a></h2>"
         f"<p>{PROSE} More.</p><p>{PROSE} Again.</p>"
     )
-    article = _article(body)
+    article = in_article(body)
     assert "The vote" in [block.text for block in article.blocks]
     assert sign not in _text(article)
-    assert _reasons(article)[sign] == "permalink"
+    assert reasons(article)[sign] == "permalink"
 
 
 def test_a_link_to_another_part_of_the_page_stays_in_its_sentence() -> None:
@@ -79,7 +67,7 @@ def test_a_link_to_another_part_of_the_page_stays_in_its_sentence() -> None:
         f"section</a> further down.</p><h2 id='method'>Method</h2><p>{PROSE} More.</p>"
     )
     assert "The figures are explained in the method section further down." in _text(
-        _article(body))
+        in_article(body))
 
 
 @pytest.mark.parametrize("tag", ["ul", "ol"])
@@ -89,9 +77,9 @@ def test_a_contents_list_of_three_sections_is_not_read(tag: str) -> None:
         for n in range(1, 4)
     )
     body = f"<p>{PROSE}</p><{tag}>{items}</{tag}><p>{PROSE} More.</p><p>{PROSE} Again.</p>"
-    article = _article(body)
+    article = in_article(body)
     assert "counts its passengers" not in _text(article)
-    assert "navigation" in _reasons(article).values()
+    assert "navigation" in reasons(article).values()
 
 
 def test_a_list_of_steps_that_open_with_in_page_links_is_read() -> None:
@@ -101,7 +89,7 @@ def test_a_list_of_steps_that_open_with_in_page_links_is_read() -> None:
         for word in ("ropes", "engine", "lights")
     )
     body = f"<p>{PROSE}</p><ul>{items}</ul><p>{PROSE} More.</p>"
-    text = _text(_article(body))
+    text = _text(in_article(body))
     for word in ("ropes", "engine", "lights"):
         assert f"check the {word} before the boat leaves" in text
 
@@ -116,10 +104,10 @@ FIGURE = (
 
 def test_a_figure_caption_is_left_out_and_kept_when_asked() -> None:
     body = f"<p>{PROSE}</p>{FIGURE}<p>{PROSE} More.</p>"
-    left_out = _article(body)
+    left_out = in_article(body)
     assert "calm morning" not in _text(left_out)
-    assert _reasons(left_out)["The old ferry at her berth on a calm morning"] == "caption"
-    kept = _article(body, keep_captions=True)
+    assert reasons(left_out)["The old ferry at her berth on a calm morning"] == "caption"
+    kept = in_article(body, keep_captions=True)
     assert "The old ferry at her berth on a calm morning" in [b.text for b in kept.blocks]
 
 
@@ -132,15 +120,15 @@ def test_a_figure_caption_is_left_out_and_kept_when_asked() -> None:
 )
 def test_captions_known_by_class_or_words_are_kept_when_asked(caption: str) -> None:
     body = f"<p>{PROSE}</p>{caption}<p>{PROSE} More.</p>"
-    assert "calm morning" not in _text(_article(body))
-    assert "calm morning" in _text(_article(body, keep_captions=True))
+    assert "calm morning" not in _text(in_article(body))
+    assert "calm morning" in _text(in_article(body, keep_captions=True))
 
 
 def test_keeping_captions_still_leaves_out_other_furniture() -> None:
     body = f"<p>{PROSE}</p><p>Advertisement</p><p>{PROSE} More.</p>"
-    article = _article(body, keep_captions=True)
+    article = in_article(body, keep_captions=True)
     assert "Advertisement" not in _text(article)
-    assert _reasons(article)["Advertisement"] == "ad"
+    assert reasons(article)["Advertisement"] == "ad"
 
 
 ALT = "Hori Parata at his farm, the place where he was born."
@@ -159,9 +147,9 @@ def test_a_caption_repeating_a_pictures_description_is_left_out(block: str) -> N
         f"<p>{PROSE}</p><figure><img src='a.jpg' alt='{ALT}'></figure>{block}"
         f"<p>{PROSE} More.</p><p>{PROSE} Again.</p>"
     )
-    article = _article(body)
+    article = in_article(body)
     assert "at his farm" not in _text(article)
-    assert _reasons(article)[ALT] == "caption"
+    assert reasons(article)[ALT] == "caption"
 
 
 def test_a_description_of_25_characters_is_enough_to_know_its_caption() -> None:
@@ -171,7 +159,7 @@ def test_a_description_of_25_characters_is_enough_to_know_its_caption() -> None:
         f"<p>{PROSE}</p><img src='a.jpg' alt='{alt}'><p>{alt}</p>"
         f"<p>{PROSE} More.</p><p>{PROSE} Again.</p>"
     )
-    assert alt not in _text(_article(body))
+    assert alt not in _text(in_article(body))
 
 
 def test_a_paragraph_that_only_opens_like_a_pictures_description_is_read() -> None:
@@ -180,7 +168,7 @@ def test_a_paragraph_that_only_opens_like_a_pictures_description_is_read() -> No
         f"<p>{PROSE}</p><figure><img src='a.jpg' alt='{ALT}'></figure><p>{sentence}</p>"
         f"<p>{PROSE} More.</p>"
     )
-    assert sentence in _text(_article(body))
+    assert sentence in _text(in_article(body))
 
 
 # --- wrappers judged by their class, id and role -----------------------------------------
@@ -191,7 +179,7 @@ def test_an_element_is_judged_by_its_short_id_too() -> None:
         "<div id='post-comments-list'><p>Great piece, thanks for writing it up!</p></div>"
         "<div id='comments'><p>I took that ferry every summer as a child.</p></div>"
     )
-    text = _text(_article(body))
+    text = _text(in_article(body))
     assert "Great piece" not in text and "every summer as a child" not in text
 
 
@@ -200,7 +188,7 @@ def test_an_id_made_from_a_heading_is_not_taken_for_a_class_word() -> None:
         f"<p>{PROSE}</p><div id='how-the-ad-was-made'><p>Two crews now share "
         f"the crossing, one in the morning and one at night.</p></div><p>{PROSE} More.</p>"
     )
-    assert "Two crews now share the crossing" in _text(_article(body))
+    assert "Two crews now share the crossing" in _text(in_article(body))
 
 
 @pytest.mark.parametrize(
@@ -215,9 +203,9 @@ def test_an_id_made_from_a_heading_is_not_taken_for_a_class_word() -> None:
 def test_an_element_is_judged_by_its_role(attributes: str, reason: str) -> None:
     line = "Boats, ferries and the people who run them"
     body = f"<p>{PROSE}</p><div {attributes}><p>{line}</p></div><p>{PROSE} More.</p>"
-    article = _article(body)
+    article = in_article(body)
     assert line not in _text(article)
-    assert _reasons(article)[line] == reason
+    assert reasons(article)[line] == reason
 
 
 def test_a_link_styled_as_a_byline_stays_in_its_sentence() -> None:
@@ -225,7 +213,7 @@ def test_a_link_styled_as_a_byline_stays_in_its_sentence() -> None:
         f"<p>{PROSE}</p><p>Our reporter <a class='author' href='/staff/ana-ruiz'>Ana Ruiz</a> "
         f"spent a week on the ferry.</p><p>{PROSE} More.</p>"
     )
-    assert "Our reporter Ana Ruiz spent a week on the ferry." in _text(_article(body))
+    assert "Our reporter Ana Ruiz spent a week on the ferry." in _text(in_article(body))
 
 
 RITUAL = (
@@ -242,7 +230,7 @@ def test_a_long_paragraph_in_a_wrapper_named_for_a_short_line_is_read(wrapper: s
         f"<p>{PROSE}</p><div class='{wrapper}'><p>{RITUAL}</p></div><p>{PROSE} More.</p>"
         f"<p>{PROSE} Again.</p>"
     )
-    assert RITUAL in _text(_article(body))
+    assert RITUAL in _text(in_article(body))
 
 
 def test_comments_on_a_short_article_are_not_read() -> None:
@@ -252,9 +240,9 @@ def test_comments_on_a_short_article_are_not_read() -> None:
         for n in range(3)
     )
     body = f"<p>{PROSE}</p><p>{PROSE} More.</p><div class='comments'>{comments}</div>"
-    article = _article(body)
+    article = in_article(body)
     assert "coffee was terrible" not in _text(article)
-    assert "comments" in _reasons(article).values()
+    assert "comments" in reasons(article).values()
 
 
 # --- teasers, credits and pull quotes ----------------------------------------------------
@@ -262,9 +250,9 @@ def test_comments_on_a_short_article_are_not_read() -> None:
 def test_a_linked_teaser_ending_in_a_full_stop_is_left_out() -> None:
     teaser = "Read more: The council never answered the harbour board's letters."
     body = f"<p>{PROSE}</p><p><a href='/letters'>{teaser}</a></p><p>{PROSE} More.</p>"
-    article = _article(body)
+    article = in_article(body)
     assert "never answered" not in _text(article)
-    assert _reasons(article)[teaser] == "related"
+    assert reasons(article)[teaser] == "related"
 
 
 def test_a_sentence_opening_like_a_teaser_with_a_link_in_it_is_read() -> None:
@@ -272,16 +260,16 @@ def test_a_sentence_opening_like_a_teaser_with_a_link_in_it_is_read() -> None:
         f"<p>{PROSE}</p><p>See: the council never answered <a href='/l'>our letter</a>.</p>"
         f"<p>{PROSE} More.</p>"
     )
-    assert "See: the council never answered our letter." in _text(_article(body))
+    assert "See: the council never answered our letter." in _text(in_article(body))
 
 
 @pytest.mark.parametrize(
     "credit", ["Cover illustration By Ana Ruiz", "(© harbour trust archive)"]
 )
 def test_more_credits_are_left_out(credit: str) -> None:
-    article = _article(f"<p>{PROSE}</p><p>{credit}</p><p>{PROSE} More.</p>")
+    article = in_article(f"<p>{PROSE}</p><p>{credit}</p><p>{PROSE} More.</p>")
     assert credit not in _text(article)
-    assert _reasons(article)[credit] == "credit"
+    assert reasons(article)[credit] == "credit"
 
 
 def test_a_pull_quote_in_quotation_marks_repeating_the_text_is_heard_once() -> None:
@@ -291,4 +279,4 @@ def test_a_pull_quote_in_quotation_marks_repeating_the_text_is_heard_once() -> N
         f"<blockquote class='pullquote'>“{words.capitalize()}”</blockquote>"
         f"<p>{PROSE} More.</p>"
     )
-    assert _text(_article(body)).casefold().count(words) == 1
+    assert _text(in_article(body)).casefold().count(words) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from extracting import in_article, reasons
 from listen.models import Article, BlockKind, Page
 from listen.read.extract import extract_article
 from listen.read.metadata import split_names
@@ -18,17 +19,8 @@ PROSE = (
 )
 
 
-def _article(body: str, head: str = "") -> Article:
-    html = f"<html><head>{head}</head><body><article>{body}</article></body></html>"
-    return extract_article(Page(html, "test.html", None, datetime.now(timezone.utc), "utf-8"))
-
-
 def _texts(article: Article) -> list[str]:
     return [block.text for block in article.blocks]
-
-
-def _reasons(article: Article) -> dict[str, str]:
-    return {d.text: d.reason for d in article.dropped}
 
 
 FILM_TABLE = """
@@ -46,7 +38,7 @@ FILM_TABLE = """
 
 
 def test_a_table_of_described_things_is_read_row_by_row() -> None:
-    article = _article(f"<p>{PROSE * 2}</p>{FILM_TABLE}<p>{PROSE}</p>")
+    article = in_article(f"<p>{PROSE * 2}</p>{FILM_TABLE}<p>{PROSE}</p>")
     texts = _texts(article)
     assert (
         "Second Tuesday. 1987. A postman relives one rainy Tuesday until he delivers the "
@@ -63,15 +55,15 @@ def test_a_table_of_figures_is_left_out_with_a_reason() -> None:
         for year, riders, share in ((2021, 41200, 12.5), (2022, 52800, 14.1), (2023, 60150, 15.9))
     )
     table = f"<table><tr><th>Year</th><th>Riders</th><th>Share</th></tr>{figures}</table>"
-    article = _article(f"<p>{PROSE * 2}</p>{table}<p>{PROSE}</p>")
+    article = in_article(f"<p>{PROSE * 2}</p>{table}<p>{PROSE}</p>")
     assert not any("52,800" in t for t in _texts(article))
-    assert any("52,800" in text and reason == "table" for text, reason in _reasons(article).items())
+    assert any("52,800" in text and reason == "table" for text, reason in reasons(article).items())
 
 
 def test_a_layout_table_is_read_as_its_paragraphs() -> None:
     cell = f"<h2>The vote</h2><p>{PROSE}</p><p>{PROSE[:60]} again.</p>"
     layout = f"<table><tr><td>{cell}</td></tr></table>"
-    article = _article(f"<p>{PROSE}</p>{layout}")
+    article = in_article(f"<p>{PROSE}</p>{layout}")
     assert [b.kind for b in article.blocks][:2] == [BlockKind.PARAGRAPH, BlockKind.HEADING]
     assert "The vote" in _texts(article)
 
@@ -115,7 +107,7 @@ Ashworth                 Expires March 2, 2027                  [Page 2]
 
 def test_a_plain_text_document_is_read_without_its_page_furniture_or_examples() -> None:
     pages = "".join(f"<pre>{RFC_PAGE}</pre>" for _ in range(3))
-    article = _article(pages, head="<title>Tidal Sync Protocol</title>")
+    article = in_article(pages, head="<title>Tidal Sync Protocol</title>")
     text = "\n".join(_texts(article))
     assert "This document describes a protocol by which small boats report their position" in text
     assert "The office answers with the berths that are free" in text
@@ -134,9 +126,9 @@ def test_a_plain_text_document_is_read_without_its_page_furniture_or_examples() 
     ],
 )
 def test_a_code_listing_in_an_article_is_left_out(listing: str) -> None:
-    article = _article(f"<p>{PROSE * 2}</p><pre>{listing}</pre><p>{PROSE}</p>")
+    article = in_article(f"<p>{PROSE * 2}</p><pre>{listing}</pre><p>{PROSE}</p>")
     assert not any("tidal" in t or "free.sort" in t for t in _texts(article))
-    assert "code" in _reasons(article).values()
+    assert "code" in reasons(article).values()
 
 
 def test_text_beside_a_figure_is_a_paragraph_of_its_own() -> None:
@@ -148,7 +140,7 @@ def test_text_beside_a_figure_is_a_paragraph_of_its_own() -> None:
         "March, after the engineers have reported on the state of the hull and the "
         f"<a href='/e'>two engines</a>. Nobody expects a quick answer.<p>{PROSE}</p></div>"
     )
-    texts = _texts(_article(body))
+    texts = _texts(in_article(body))
     assert (
         "The board will vote again in March, after the engineers have reported on the state "
         "of the hull and the two engines. Nobody expects a quick answer." in texts
@@ -158,23 +150,23 @@ def test_text_beside_a_figure_is_a_paragraph_of_its_own() -> None:
 
 @pytest.mark.parametrize("style", ["display:none", "visibility: hidden;", "DISPLAY: NONE"])
 def test_text_hidden_by_an_inline_style_is_not_read(style: str) -> None:
-    article = _article(f"<p>{PROSE}</p><div style='{style}'><p>Secret draft text for editors "
+    article = in_article(f"<p>{PROSE}</p><div style='{style}'><p>Secret draft text for editors "
                        f"only, which no reader ever sees on the page.</p></div><p>{PROSE}</p>")
     assert not any("Secret draft" in t for t in _texts(article))
-    assert "hidden" in _reasons(article).values()
+    assert "hidden" in reasons(article).values()
 
 
 @pytest.mark.parametrize("attribute", ['aria-hidden="true"', "hidden", 'aria-hidden="TRUE"'])
 def test_text_hidden_by_an_attribute_is_not_read(attribute: str) -> None:
-    article = _article(f"<p>{PROSE}</p><div {attribute}><p>Decorative repeat of the headline "
+    article = in_article(f"<p>{PROSE}</p><div {attribute}><p>Decorative repeat of the headline "
                        f"that screen readers and listeners never meet.</p></div><p>{PROSE}</p>")
     assert not any("Decorative repeat" in t for t in _texts(article))
-    assert _reasons(article).get("Decorative repeat of the headline that screen readers and "
+    assert reasons(article).get("Decorative repeat of the headline that screen readers and "
                                  "listeners never meet.") == "hidden"
 
 
 def test_text_marked_aria_hidden_false_is_read() -> None:
-    article = _article(f"<p>{PROSE}</p><div aria-hidden=\"false\"><p>A caption the page shows "
+    article = in_article(f"<p>{PROSE}</p><div aria-hidden=\"false\"><p>A caption the page shows "
                        f"to everyone, which a listener should hear as well.</p></div>")
     assert any("A caption the page shows" in t for t in _texts(article))
 
@@ -185,7 +177,7 @@ def test_a_card_in_a_list_gives_its_heading_and_text_apart() -> None:
         f"seconds.</p></li>"
         for name, verb in (("Inspector", "examine"), ("Console", "query"), ("Debugger", "pause"))
     )
-    article = _article(f"<p>{PROSE}</p><ul>{cards}</ul>")
+    article = in_article(f"<p>{PROSE}</p><ul>{cards}</ul>")
     pairs = [(b.kind, b.text) for b in article.blocks]
     assert (BlockKind.HEADING, "Inspector") in pairs
     assert (BlockKind.LIST_ITEM, "Inspector lets you examine every page of a long article in "
@@ -202,9 +194,9 @@ def test_see_also_and_link_sections_are_left_out(heading: str) -> None:
         "<li><a href='/b'>Harbour board</a>, the body that runs a port and its moorings on "
         "behalf of the town</li></ul>"
     )
-    article = _article(body)
+    article = in_article(body)
     assert not any("Chain ferry" in t or t == heading for t in _texts(article))
-    assert _reasons(article)[heading] == "related"
+    assert reasons(article)[heading] == "related"
 
 
 def test_a_wiki_thumbnail_caption_is_left_out() -> None:
@@ -215,16 +207,16 @@ def test_a_wiki_thumbnail_caption_is_left_out() -> None:
         "The ferry <i>Bayside</i> at its berth in 1962, two years after her launch at the "
         "Dunmore yard</div></div></div>"
     )
-    article = _article(f"<p>{PROSE}</p>{caption}<p>{PROSE} More.</p>")
+    article = in_article(f"<p>{PROSE}</p>{caption}<p>{PROSE} More.</p>")
     assert not any("at its berth" in t for t in _texts(article))
-    assert "caption" in _reasons(article).values()
+    assert "caption" in reasons(article).values()
 
 
 def test_a_comment_inside_the_article_does_not_cut_it_short() -> None:
     paragraphs = "".join(
         f"<p>{PROSE}Part {n} of the story.</p><!-- ad slot {n} -->" for n in range(4)
     )
-    assert len(_texts(_article(paragraphs))) == 4
+    assert len(_texts(in_article(paragraphs))) == 4
 
 
 @pytest.mark.parametrize(
@@ -248,9 +240,9 @@ def test_author_names_in_library_order_are_turned_around(
 
 def test_dublin_core_names_are_read_in_library_order() -> None:
     head = '<meta name="DC.Creator" content="Kooman, F."><meta name="author" content="">'
-    assert _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == ("F. Kooman",)
+    assert in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == ("F. Kooman",)
     head = '<meta name="author" content="Staff, Reuters">'
-    assert _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == (
+    assert in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head).authors == (
         "Staff", "Reuters")
 
 
@@ -262,7 +254,7 @@ def test_a_plain_text_document_has_its_section_titles_as_headings() -> None:
     headings = [(b.level, b.text) for b in article.blocks if b.kind is BlockKind.HEADING]
     assert headings[:3] == [(2, "Abstract"), (2, "Status of This Memo"), (2, "1. Introduction")]
     assert (2, "4. Security Considerations") in headings
-    assert {"page-furniture", "preformatted"} <= set(_reasons(article).values())
+    assert {"page-furniture", "preformatted"} <= set(reasons(article).values())
 
 
 def test_a_heading_left_with_nothing_under_it_is_not_read() -> None:
@@ -271,10 +263,10 @@ def test_a_heading_left_with_nothing_under_it_is_not_read() -> None:
         f"<h2>The vote</h2><p>{PROSE}</p><h3>Results by year</h3><table>{figures}</table>"
         f"<h2>What comes next</h2><p>{PROSE} Again.</p><h2>Downloads</h2>"
     )
-    article = _article(body)
+    article = in_article(body)
     headings = [b.text for b in article.blocks if b.kind is BlockKind.HEADING]
     assert headings == ["The vote", "What comes next"]
-    assert _reasons(article)["Results by year"] == "empty-section"
+    assert reasons(article)["Results by year"] == "empty-section"
 
 
 def test_a_section_heading_that_opens_the_article_is_kept() -> None:
@@ -283,7 +275,7 @@ def test_a_section_heading_that_opens_the_article_is_kept() -> None:
         "counts passengers, and why the count changed in 2024.</p>"
         f"<h2>Method</h2><p>{PROSE}</p><p>{PROSE} Twice.</p></div>"
     )
-    assert _texts(_article(body))[0] == "Abstract"
+    assert _texts(in_article(body))[0] == "Abstract"
 
 
 @pytest.mark.parametrize(
@@ -312,7 +304,7 @@ def test_a_section_heading_that_opens_the_article_is_kept() -> None:
 )
 def test_title_and_site_name(head: str, h1: str, title: str, site: str | None) -> None:
     heading = f"<h1>{h1}</h1>" if h1 else ""
-    article = _article(f"{heading}<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    article = in_article(f"{heading}<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert (article.title, article.site) == (title, site)
 
 
@@ -329,7 +321,7 @@ def test_what_the_extractor_judged_outside_the_article_is_listed() -> None:
     )
     article = extract_article(Page(html, "t.html", None, datetime.now(timezone.utc), "utf-8"))
     assert not any("marina plan" in t for t in _texts(article))
-    assert _reasons(article)["Council approves the new marina plan, part 3"] == "outside-article"
+    assert reasons(article)["Council approves the new marina plan, part 3"] == "outside-article"
 
 
 def test_a_table_with_paragraphs_in_its_cells_is_read_once_per_row() -> None:
@@ -342,7 +334,7 @@ def test_a_table_with_paragraphs_in_its_cells_is_read_once_per_row() -> None:
         )
     )
     table = f"<table><thead><tr><th>Symptom</th><th>Cause</th></tr></thead>{rows}</table>"
-    texts = _texts(_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}<p>{PROSE} End.</p>"))
+    texts = _texts(in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}<p>{PROSE} End.</p>"))
     row = "The departure board shows no trains at all. The feed from the signal box stopped"
     assert texts.count(row) == 1
     assert sum("signal box" in t for t in texts) == 1
@@ -354,7 +346,7 @@ def test_a_formula_kept_for_screen_readers_is_read() -> None:
         "mwe-math-mathml-a11y' style='display: none;'><math><mi>A</mi><mi>H</mi></math></span>"
         "<img alt='A^H' src='f.svg'></span>"
     )
-    text = "\n".join(_texts(_article(
+    text = "\n".join(_texts(in_article(
         f"<p>The conjugate transpose of a matrix {formula} is defined for every complex "
         f"matrix, square or not.</p><p>{PROSE}</p>"
     )))
@@ -374,7 +366,7 @@ def test_inline_code_in_a_list_item_with_a_nested_list_stays_in_its_sentence() -
         "place.<ul><li>It needs a C compiler and about two minutes on a laptop.</li></ul></li>"
         "<li>Then start the server and open the page it prints in any browser.</li>"
     )
-    texts = _texts(_article(f"<p>{PROSE}</p><ul>{items}</ul><p>{PROSE} More.</p>"))
+    texts = _texts(in_article(f"<p>{PROSE}</p><ul>{items}</ul><p>{PROSE} More.</p>"))
     assert "Run make install to build the whole project and copy it into place." in texts
     assert sum("make install" in t for t in texts) == 1
     assert "It needs a C compiler and about two minutes on a laptop." in texts
@@ -385,9 +377,9 @@ def test_inline_code_in_a_list_item_with_a_nested_list_stays_in_its_sentence() -
 )
 def test_skip_links_and_page_turns_are_not_read(line: str) -> None:
     body = f"<div class='wrap'><p>{PROSE}</p>{line}<p>{PROSE} More.</p></div>"
-    article = _article(body)
+    article = in_article(body)
     assert line not in _texts(article)
-    assert _reasons(article)[line] == "navigation"
+    assert reasons(article)[line] == "navigation"
 
 
 def test_a_commented_shell_snippet_is_not_read_as_prose() -> None:
@@ -395,7 +387,7 @@ def test_a_commented_shell_snippet_is_not_read_as_prose() -> None:
         "# Install the tools first, then run them once.\n"
         "curl -sSL https://example.com/install.sh | sh\n"
     )
-    article = _article(f"<p>{PROSE}</p><pre>{snippet * 6}</pre><p>{PROSE} More.</p>")
+    article = in_article(f"<p>{PROSE}</p><pre>{snippet * 6}</pre><p>{PROSE} More.</p>")
     assert not any("curl" in t or "Install the tools" in t for t in _texts(article))
 
 
@@ -422,7 +414,7 @@ def test_a_cell_spanning_rows_is_read_in_each_of_them() -> None:
     <tr><td>1994</td><td>The remake moves the story to a lighthouse on a stormy coast.</td></tr>
     <tr><th>Tide Clock</th><td>2019</td><td>A keeper wakes to the same storm every day.</td></tr>
     </table>"""
-    texts = _texts(_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}"))
+    texts = _texts(in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{table}"))
     remake = "Second Tuesday. 1994. The remake moves the story to a lighthouse on a stormy coast."
     assert remake in texts
     assert any(t.startswith("Tide Clock. 2019. A keeper") for t in texts)
@@ -435,7 +427,7 @@ def test_a_soft_hyphen_neither_doubles_a_paragraph_nor_stays_in_it() -> None:
         "<p>The board will vote again in March, after the engineers have reported on the "
         "state of the hull and the two engines.</p></div>"
     )
-    texts = _texts(_article(body))
+    texts = _texts(in_article(body))
     assert sum("Putin" in t for t in texts) == 1
     assert any("Vladimir Putin" in t for t in texts)
     assert not any("\u00ad" in t for t in texts)
@@ -448,7 +440,7 @@ def test_a_note_boxed_in_a_one_cell_table_is_read() -> None:
         "ferry@club.example</a> for more information.</td></tr></tbody></table>"
     )
     paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(6))
-    texts = _texts(_article(f"<div>{paragraphs}{box}</div>"))
+    texts = _texts(in_article(f"<div>{paragraphs}{box}</div>"))
     assert any(t.startswith("Members of the harbour club can join") for t in texts)
 
 
@@ -463,9 +455,9 @@ def test_a_gallery_longer_than_the_article_is_left_out() -> None:
         f"<ul>{slides}</ul></div>"
     )
     paragraphs = "".join(f"<p>{PROSE}Part {n}.</p>" for n in range(6))
-    article = _article(f"<div class='story'>{paragraphs}{gallery}</div>")
+    article = in_article(f"<div class='story'>{paragraphs}{gallery}</div>")
     assert not any("trader on the floor" in t for t in _texts(article))
-    assert "gallery" in _reasons(article).values()
+    assert "gallery" in reasons(article).values()
 
 
 def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
@@ -473,7 +465,7 @@ def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
         return "<math>" + "".join(f"<mi>{s}</mi>" for s in symbols.split()) + "</math>"
 
     long_one = formula("A B H A B T B T A T B T A T B H A H B A")
-    text = "\n".join(_texts(_article(
+    text = "\n".join(_texts(in_article(
         f"<p>Take a matrix {formula('A')} and its transpose {formula('A T')}, which is a "
         f"matrix too.</p><p>Proof: {long_one} as claimed in the lemma above, and so on.</p>"
         f"<p>{PROSE}</p>"
@@ -485,12 +477,12 @@ def test_a_long_formula_is_left_out_and_a_short_one_read() -> None:
 
 def test_a_long_formula_on_a_line_of_its_own_is_left_out_in_the_page_language() -> None:
     long_one = "<math>" + "<mi>x</mi><mo>+</mo>" * 8 + "<mi>y</mi></math>"
-    article = _article(
+    article = in_article(
         f"<p>{PROSE}</p><dl><dd>{long_one}</dd></dl><p>Die Summe {long_one} ist gerade.</p>",
         head='<meta http-equiv="content-language" content="de">',
     )
     assert _texts(article)[-1] == "Die Summe eine Formel ist gerade."
-    assert "formula" in _reasons(article).values()
+    assert "formula" in reasons(article).values()
     assert not any("x + x" in t for t in _texts(article))
 
 
@@ -518,7 +510,7 @@ def test_lines_broken_by_br_are_heard_apart() -> None:
         "<p>The ranking:<br>1. Finland<br>2. Norway<br>3. Australia</p>"
         f"<p>{PROSE} More.</p>"
     )
-    texts = _texts(_article(body))
+    texts = _texts(in_article(body))
     for line in ("Task scheduling", "Clients can schedule tasks to run at a set time.",
                  "Task gating", "Tasks can be held back until the lambda is ready for them.",
                  "1. Finland", "2. Norway", "3. Australia"):
@@ -537,22 +529,22 @@ def test_lines_broken_by_br_are_heard_apart() -> None:
 )
 def test_teaser_lines_in_the_article_are_left_out(teaser: str) -> None:
     body = f"<p>{PROSE}</p><p><a href='/other-story'>{teaser}</a></p><p>{PROSE} More.</p>"
-    article = _article(body)
+    article = in_article(body)
     assert not any(teaser[5:30] in t for t in _texts(article))
-    assert _reasons(article)[teaser] == "related"
+    assert reasons(article)[teaser] == "related"
 
 
 @pytest.mark.parametrize(
     "credit", ["Portrait by George Del Barrio", "(All photos: Atlas staff)", "Top photo by Joan B."]
 )
 def test_photo_credits_are_left_out(credit: str) -> None:
-    article = _article(f"<p>{PROSE}</p><p><em>{credit}</em></p><p>{PROSE} More.</p>")
+    article = in_article(f"<p>{PROSE}</p><p><em>{credit}</em></p><p>{PROSE} More.</p>")
     assert credit not in _texts(article)
-    assert _reasons(article)[credit] == "credit"
+    assert reasons(article)[credit] == "credit"
 
 
 def test_a_power_is_not_taken_for_a_footnote_marker() -> None:
-    text = "\n".join(_texts(_article(
+    text = "\n".join(_texts(in_article(
         "<p>That gives a total of 10^5 * 300 = 30,000,000 lists, and a payload size of "
         f"2^15 bytes at most.^3</p><p>{PROSE}</p>"
     )))
@@ -562,7 +554,7 @@ def test_a_power_is_not_taken_for_a_footnote_marker() -> None:
 def test_page_citations_after_wiki_markers_are_left_out() -> None:
     marker = "<sup class='reference'><a href='#cite_note-3'>[3]</a></sup>"
     pages = "<sup class='reference nowrap'><span>:p. 234</span></sup>"
-    text = "\n".join(_texts(_article(
+    text = "\n".join(_texts(in_article(
         f"<p>The Rayleigh quotient is defined as{marker}{pages} a ratio of two forms, and "
         f"it is used in many places.</p><p>{PROSE}</p>"
     )))
@@ -578,11 +570,11 @@ def test_heading_permalinks_and_in_page_contents_are_not_read() -> None:
         f"<p>{PROSE}</p><div class='box'><ul>{contents}</ul></div><h2 id='s1'>The vote "
         f"<a href='#s1' class='bookmark'>#</a></h2><p>{PROSE} More.</p><p>{PROSE} Again.</p>"
     )
-    article = _article(body)
+    article = in_article(body)
     texts = _texts(article)
     assert "The vote" in texts
     assert not any("shared repository" in t for t in texts)
-    assert "permalink" in _reasons(article).values()
+    assert "permalink" in reasons(article).values()
 
 
 def test_bidi_marks_do_not_double_a_paragraph() -> None:
@@ -592,7 +584,7 @@ def test_bidi_marks_do_not_double_a_paragraph() -> None:
         "<p>The board will vote again in March, after the engineers have reported on the "
         "state of the hull and the two engines.</p></div>"
     )
-    texts = _texts(_article(body))
+    texts = _texts(in_article(body))
     assert sum("Samantha" in t for t in texts) == 1
     assert not any("\u200f" in t for t in texts)
 
@@ -603,7 +595,7 @@ def test_json_ld_wrapped_in_cdata_is_read() -> None:
         '"headline": "Ferry returns", "author": {"name": "Stella Kim"}, '
         '"datePublished": "2024-12-06T09:00:00+09:00"}\n//]]></script>'
     )
-    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    article = in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert (article.title, article.authors) == ("Ferry returns", ("Stella Kim",))
     assert article.date is not None and article.date.isoformat() == "2024-12-06T09:00:00+09:00"
 
@@ -615,7 +607,7 @@ def test_the_published_date_wins_over_a_drafts_and_a_modified_one() -> None:
         '"dateCreated": "2017-11-17T08:00:00+00:00"}</script>'
     )
     body = f"<p><time datetime='2017-11-18T08:00:00+00:00'>Updated</time></p><p>{PROSE}</p>"
-    article = _article(body + f"<p>{PROSE} More.</p>", head=head)
+    article = in_article(body + f"<p>{PROSE} More.</p>", head=head)
     assert article.date is not None and article.date.day == 16
 
 
@@ -647,7 +639,7 @@ def test_a_byline_is_cleaned_to_names(raw: str, names: list[str]) -> None:
     ],
 )
 def test_more_titles_and_site_names(head: str, h1: str, title: str, site: str | None) -> None:
-    article = _article(f"<h1>{h1}</h1><p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    article = in_article(f"<h1>{h1}</h1><p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert (article.title, article.site) == (title, site)
     if "byl" in head:
         assert article.authors == ("Jim Tankersley",)
@@ -664,9 +656,9 @@ def test_a_table_of_figures_inside_a_layout_table_is_left_out_once() -> None:
         "<blockquote><table><tr><th colspan='2'>Most active developers</th></tr>"
         f"<tr><td>{inner}</td><td>{inner}</td></tr></table></blockquote>"
     )
-    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{outer}<p>{PROSE} Again.</p>")
+    article = in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>{outer}<p>{PROSE} Again.</p>")
     assert not any("Herbert" in t for t in _texts(article))
-    assert "table" in _reasons(article).values()
+    assert "table" in reasons(article).values()
 
 
 def test_a_caption_listed_apart_from_its_picture_is_left_out() -> None:
@@ -675,9 +667,9 @@ def test_a_caption_listed_apart_from_its_picture_is_left_out() -> None:
         f"<p>{PROSE}</p><figure><img src='a.jpg' alt='{caption}'></figure>"
         f"<ul><li><p>{caption}</p></li></ul><p>{PROSE} More.</p><p>{PROSE} Again.</p>"
     )
-    article = _article(body)
+    article = in_article(body)
     assert caption not in _texts(article)
-    assert _reasons(article)[caption] == "caption"
+    assert reasons(article)[caption] == "caption"
     kept = extract_article(Page(f"<html><body><article>{body}</article></body></html>",
                                 "t.html", None, datetime.now(timezone.utc), "utf-8"),
                            keep_captions=True)
@@ -686,9 +678,10 @@ def test_a_caption_listed_apart_from_its_picture_is_left_out() -> None:
 
 def test_a_gallery_link_is_not_read() -> None:
     link = "Gallery: Xbox One X | 14 Photos"
-    article = _article(f"<p>{PROSE}</p><p><a href='/gallery/x'>{link}</a></p><p>{PROSE} More.</p>")
+    article = in_article(
+        f"<p>{PROSE}</p><p><a href='/gallery/x'>{link}</a></p><p>{PROSE} More.</p>")
     assert link not in _texts(article)
-    assert _reasons(article)[link] == "gallery"
+    assert reasons(article)[link] == "gallery"
 
 
 @pytest.mark.parametrize(
@@ -700,7 +693,7 @@ def test_a_gallery_link_is_not_read() -> None:
     ],
 )
 def test_sentences_that_start_like_teasers_or_credits_are_read(sentence: str) -> None:
-    texts = _texts(_article(f"<p>{PROSE}</p><p>{sentence}</p><p>{PROSE} More.</p>"))
+    texts = _texts(in_article(f"<p>{PROSE}</p><p>{sentence}</p><p>{PROSE} More.</p>"))
     assert sentence in texts
 
 
@@ -710,7 +703,7 @@ def test_a_teaser_link_inside_a_sentence_stays_in_it() -> None:
         f"the board's website from Monday.</p><p>{PROSE} More.</p>"
     )
     assert ("Residents can read more about the timetable on the board's website from Monday."
-            in _texts(_article(body)))
+            in _texts(in_article(body)))
 
 
 def test_words_matching_a_picture_description_inside_a_heading_stay() -> None:
@@ -719,7 +712,7 @@ def test_words_matching_a_picture_description_inside_a_heading_stay() -> None:
         "<img src='a.png' alt='Firefox Developer Edition'>"
         f"<p>{PROSE}</p><p>{PROSE} More.</p>"
     )
-    assert _texts(_article(body))[0] == "Welcome to Firefox Developer Edition"
+    assert _texts(in_article(body))[0] == "Welcome to Firefox Developer Edition"
 
 
 def test_a_gallery_class_around_the_article_text_keeps_it() -> None:
@@ -738,11 +731,11 @@ def test_a_br_in_mid_sentence_does_not_split_it() -> None:
         f"second call.</p><p>{PROSE} More.</p>"
     )
     assert ("The headers are passed to the Request() constructor in the second call."
-            in _texts(_article(body)))
+            in _texts(in_article(body)))
 
 
 def test_a_footnote_caret_after_a_full_stop_is_removed() -> None:
-    text = "\n".join(_texts(_article(f"<p>Sizes grew to 2^15 bytes at most.^3 {PROSE}</p>")))
+    text = "\n".join(_texts(in_article(f"<p>Sizes grew to 2^15 bytes at most.^3 {PROSE}</p>")))
     assert "2^15 bytes at most. The harbour" in text and "^3" not in text
 
 
@@ -764,7 +757,7 @@ def test_json_ld_in_a_block_comment_cdata_is_read() -> None:
         '<script type="application/ld+json">/*<![CDATA[*/{"@type": "NewsArticle", '
         '"headline": "Ferry returns", "author": {"name": "Stella Kim"}}/*]]>*/</script>'
     )
-    article = _article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
+    article = in_article(f"<p>{PROSE}</p><p>{PROSE} More.</p>", head=head)
     assert article.authors == ("Stella Kim",)
 
 
@@ -779,7 +772,7 @@ def test_a_recipes_ingredients_in_a_table_are_read_and_its_nutrition_figures_are
         "<tr><td>Energy</td><td>1331 kJ</td><td>1428 kJ</td></tr>"
         "<tr><td>Fat</td><td>20.3 g</td><td>21.9 g</td></tr></table>"
     )
-    article = _article(
+    article = in_article(
         f"<h2>Ingredients</h2><table>{ingredients}</table><h2>Method</h2><p>{PROSE}</p>"
         f"<h2>Nutrition</h2>{nutrition}"
     )
@@ -787,4 +780,4 @@ def test_a_recipes_ingredients_in_a_table_are_read_and_its_nutrition_figures_are
     assert "250 g plain flour" in texts and "2 eggs (medium)" in texts
     assert "a pinch of salt" in texts
     assert not any("1331" in t for t in texts) and "Nutrition" not in texts
-    assert "table" in _reasons(article).values()
+    assert "table" in reasons(article).values()

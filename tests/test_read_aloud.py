@@ -5,14 +5,14 @@ ours (``tests/fixtures``)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from extracting import extract_html, in_article, reasons
 from listen.cli import app
-from listen.models import Article, Page, SiteRule
+from listen.models import Article, SiteRule
 from listen.read.extract import extract_article
 from listen.read.load import load_page
 
@@ -24,23 +24,14 @@ PROSE = (
 )
 
 
-def _html(html: str, url: str | None = None, rules: dict[str, SiteRule] | None = None) -> Article:
-    page = Page(html, "test.html", url, datetime.now(timezone.utc), "utf-8")
-    return extract_article(page, rules=rules)
-
-
 def _text(article: Article) -> str:
     return " ".join(block.text for block in article.blocks)
-
-
-def _reasons(article: Article) -> dict[str, str]:
-    return {d.text: d.reason for d in article.dropped}
 
 
 def test_text_hidden_by_the_page_style_sheet_is_left_out_with_a_reason() -> None:
     article = extract_article(load_page(str(PAGE)))
     assert "Editors: hold this story" not in _text(article)
-    assert _reasons(article)[
+    assert reasons(article)[
         "Editors: hold this story until the operator has replied to our questions."
     ] == "hidden"
     assert "printed from the Chronicle website" not in _text(article)  # visibility: hidden
@@ -64,7 +55,7 @@ def test_which_style_sheet_rules_hide_a_paragraph(style: str, shown: bool) -> No
         f"<html><head><style>{style}</style></head><body><article><p>{PROSE}</p>"
         f"{paragraph}<p>{PROSE}</p></article></body></html>"
     )
-    assert ("A note kept apart" in _text(_html(html))) is shown
+    assert ("A note kept apart" in _text(extract_html(html))) is shown
 
 
 KEPT = f"""<html><head><style>.x{{display:none}}</style></head><body>
@@ -85,14 +76,14 @@ KEPT = f"""<html><head><style>.x{{display:none}}</style></head><body>
 
 def test_a_site_rule_keep_brings_back_no_hidden_text_comment_or_furniture() -> None:
     rules = {"example.org": SiteRule(keep=(".story",))}
-    article = _html(KEPT, "https://example.org/news/footbridge", rules=rules)
+    article = extract_html(KEPT, url="https://example.org/news/footbridge", rules=rules)
     text = _text(article)
     assert text.count("The harbour board met") == 2
     for unwanted in ("no reader sees", "hidden by its own style", "Editor: check",
                      "Share on", "Sign up", "Reader 3 says"):
         assert unwanted not in text
-    reasons = set(_reasons(article).values())
-    assert {"hidden", "share", "newsletter", "comments"} <= reasons
+    why = set(reasons(article).values())
+    assert {"hidden", "share", "newsletter", "comments"} <= why
 
 
 APPEALS = {
@@ -132,9 +123,9 @@ def test_an_appeal_inside_the_article_is_left_out_with_its_reason(appeal: str, r
         f"<html><body><article><p>{PROSE}</p><p>{appeal}</p><p>{PROSE} Again.</p>"
         "</article></body></html>"
     )
-    article = _html(html)
+    article = extract_html(html)
     assert appeal not in _text(article)
-    assert _reasons(article)[appeal] == reason
+    assert reasons(article)[appeal] == reason
 
 
 @pytest.mark.parametrize(
@@ -156,7 +147,7 @@ def test_an_appeal_inside_the_article_is_left_out_with_its_reason(appeal: str, r
 )
 def test_a_sentence_that_only_looks_like_furniture_is_read(sentence: str) -> None:
     html = f"<html><body><article><p>{PROSE}</p><p>{sentence}</p></article></body></html>"
-    assert sentence in _text(_html(html))
+    assert sentence in _text(extract_html(html))
 
 
 def test_a_heading_whose_section_was_left_out_goes_too_and_says_so() -> None:
@@ -165,7 +156,7 @@ def test_a_heading_whose_section_was_left_out_goes_too_and_says_so() -> None:
     assert "The figures" not in headings  # only a table of figures under it
     assert "In this article" not in headings  # a contents box
     assert "Not enough drivers" in headings
-    assert _reasons(article)["The figures"] == "empty-section"
+    assert reasons(article)["The figures"] == "empty-section"
 
 
 def test_a_heading_over_a_code_listing_and_its_own_paragraph_stays() -> None:
@@ -175,7 +166,7 @@ def test_a_heading_over_a_code_listing_and_its_own_paragraph_stays() -> None:
         f"<p>{PROSE}</p><h2>How fares are set</h2><p>{PROSE} The rule:</p>{code}"
         f"<h2>Who decides</h2><p>{PROSE}</p></article></body></html>"
     )
-    article = _html(html)
+    article = extract_html(html)
     headings = [b.text for b in article.blocks if b.kind.value == "heading"]
     assert headings == ["Next year", "How fares are set", "Who decides"]
 
@@ -203,7 +194,7 @@ def test_a_category_page_with_only_a_couple_of_posts_is_not_refused() -> None:
         f"<h1>Category: Harbour</h1><article><h2><a href='/a'>Ferry</a></h2><p>{PROSE}</p>"
         "</article></body></html>"
     )
-    assert "The harbour board met" in _text(_html(html))
+    assert "The harbour board met" in _text(extract_html(html))
 
 
 def test_explain_lists_the_appeals_and_the_empty_heading() -> None:
@@ -231,11 +222,11 @@ def test_a_teaser_grid_without_class_names_is_left_out() -> None:
         "</ul></div>"
         "</body></html>"
     )
-    article = _html(html)
+    article = extract_html(html)
     assert "Another story" not in _text(article)
-    assert "teasers" in _reasons(article).values()
+    assert "teasers" in reasons(article).values()
     assert "More stories" not in _text(article)  # its heading goes with it
-    assert _reasons(article)["Around the region"] == "teasers"  # its title, not a heading
+    assert reasons(article)["Around the region"] == "teasers"  # its title, not a heading
 
 
 def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
@@ -244,9 +235,9 @@ def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
         f'<div><h3><a href="https://shop.example/{n}">Walking boot number {n}</a></h3>{entry}</div>'
         for n in range(5)
     )
-    article = _html(f"<html><body><article><h1>Five boots</h1>{items}</article></body></html>")
+    article = in_article(f"<h1>Five boots</h1>{items}")
     assert "Walking boot number 4" in _text(article)
-    assert "teasers" not in _reasons(article).values()
+    assert "teasers" not in reasons(article).values()
 
 
 @pytest.mark.parametrize(
@@ -275,6 +266,6 @@ def test_a_listicle_whose_headings_link_elsewhere_is_read() -> None:
 )
 def test_a_furniture_line_in_any_of_our_languages_is_left_out(line: str, reason: str) -> None:
     html = f"<html><body><article><p>{PROSE}</p><p>{line}</p><p>{PROSE} Again.</p></article>"
-    article = _html(html + "</body></html>")
+    article = extract_html(html + "</body></html>")
     assert line not in _text(article)
-    assert _reasons(article)[line] == reason
+    assert reasons(article)[line] == reason
