@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import struct
 from dataclasses import replace
@@ -49,6 +50,10 @@ def test_the_key_changes_with_whatever_changes_the_take() -> None:
         key(profile=replace(PROFILE, loudness=-16.0)),
         key(profile=replace(PROFILE, language="de")),
         key(profile=replace(PROFILE, true_peak=-2.0)),
+        take_key("piper", "1.8", PROFILE, "Hello.", "m1", pause_ms=350,
+                 voice_version="63201294:1764000000"),  # a re-installed model
+        take_key("piper", "1.8", PROFILE, "Hello.", "m1", pause_ms=350,
+                 voice_version="63201294:1765000000"),
     ]
     assert base not in changed
     assert len(set(changed)) == len(changed)
@@ -248,8 +253,10 @@ def test_a_damaged_record_of_what_was_heard_is_a_miss(tmp_path: Path) -> None:
     cache = TakeCache(tmp_path)
     cache.put(key(), replace(TAKE, heard=HEARD))
     record = cache.path(key()).with_suffix(".heard")
+    digest = json.loads(record.read_bytes())["take"]
     for damaged in (b"{not json", b"[]", b'{"take": 1}', record.read_bytes()[:-9],
-                    record.read_bytes().replace(b"[", b"[1, ")):
+                    record.read_bytes().replace(b"[", b"[1, "),
+                    json.dumps({"take": digest, "heard": []}).encode()):
         record.write_bytes(damaged)
         assert cache.heard(key(), "pocketsphinx") is None, damaged
     cache.keep_heard(key(), HEARD)
