@@ -163,10 +163,11 @@ def make_take(job: TakeJob) -> EncodedTake:
 
 def _heard(take: EncodedTake, hearing: Hearing) -> EncodedTake:
     """The take with what ``hearing`` hears in it; as it is when this process cannot
-    hear (a worker without the recogniser): the client then hears it from the cache."""
+    hear (a worker without the recogniser, a recogniser's own error): the client then
+    hears it from the cache, where a lasting fault shows as an error."""
     try:
         return replace(take, heard=hear_take(take, hearing))
-    except ListenError:
+    except Exception:  # the take is good whatever the recogniser does here
         return take
 
 

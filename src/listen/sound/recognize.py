@@ -53,11 +53,12 @@ class PocketSphinx(Recognizer):
     """Every second frame, a single search pass, at most 700 active HMMs a frame and the
     best 2 Gaussians of each mixture scored (not 4): the first two make it about 3x
     faster than pocketsphinx's defaults. The last two, measured on 233 takes by Joe (the
-    sample and eight English fixtures; ``bench/verify.py --settings``), cost 22% less
-    than 1,000 HMMs and 4 Gaussians, flag 2 of 210 right takes against 3 (names in a
-    byline, an outro; the careful second opinion hears them again) and catch the same
-    186 of 192 takes of another sentence; 500 HMMs flag 4, one Gaussian flags 5 and
-    hears one take as nothing, narrower beams hear a third of the words."""
+    sample and eight English fixtures; ``bench/verify.py --settings``), cost 23% less
+    than 1,000 HMMs and 4 Gaussians (56.6 against 73.8 CPU s), flag 3 of 210 right takes
+    against 2 (names in a byline, an outro: the check judges those by sound only, and
+    the careful second opinion hears a suspect again) and catch 201 takes of another
+    sentence against 200; 500 HMMs or one Gaussian flag 5, narrower beams hear a third
+    of the words."""
     MARGIN = 0.25
     """Seconds of silence put around the speech: without them the search trips on
     the first and last words ("Most entries are shorter" heard as "most entry search")."""
