@@ -151,11 +151,13 @@ def hear(cache: TakeCache, keys: Sequence[str], hearing: Hearing) -> list[Heard]
     """What ``hearing``'s recogniser hears in each take: what was kept beside the take
     when it was heard before (where it was made), else heard now and kept."""
     found: dict[str, Heard] = {}
+    missing = []
     for key in dict.fromkeys(keys):
         kept = cache.heard(key, hearing.recognizer)
-        if kept is not None:
+        if kept is None:
+            missing.append(key)
+        else:
             found[key] = kept
-    missing = [key for key in dict.fromkeys(keys) if key not in found]
     for key, heard in zip(missing, _hear_now(cache, missing, hearing), strict=True):
         cache.keep_heard(key, heard)
         found[key] = heard

@@ -49,6 +49,8 @@ POLL_SECONDS = 0.05
 NO_WORKERS_SECONDS = 60.0
 """How long a render waits on a cluster with no workers before it stops with an error
 (a worker that crashed or was killed, and none left to take its takes)."""
+WORKER_CHECK_SECONDS = 1.0
+"""How often a waiting render asks the scheduler for its workers (a round trip)."""
 """How often the wait for takes looks for results and checks the scheduler is there."""
 
 
@@ -112,11 +114,14 @@ class DaskCluster(Executor):
 
         pending = as_completed(futures, loop=self._client.loop)
         workerless_since: float | None = None
+        next_worker_check = time.monotonic()
         while not pending.is_empty():
             batch = pending.next_batch(block=False)
             if not batch:
                 self._check_scheduler()
-                workerless_since = self._check_workers(workerless_since)
+                if time.monotonic() >= next_worker_check:
+                    workerless_since = self._check_workers(workerless_since)
+                    next_worker_check = time.monotonic() + WORKER_CHECK_SECONDS
                 time.sleep(POLL_SECONDS)
                 continue
             for future in batch:
