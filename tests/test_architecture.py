@@ -18,7 +18,7 @@ SRC = Path(listen.__file__).parent
 LAYERS = {
     0: {"errors", "models", "fsutil", "tomlfile"},
     1: {"read", "speech", "sound", "publish"},
-    2: {"pipeline", "config", "engines", "embedding", "batch", "sync", "verify"},
+    2: {"pipeline", "episode", "config", "engines", "embedding", "batch", "sync", "verify"},
     3: {"cli", "commands", "__main__", "doctor", "scriptview", "voicesview", "progress"},
 }
 STAGES = LAYERS[1]

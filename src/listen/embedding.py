@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from listen.config import Settings
+from listen.episode import episode_id_for
 from listen.errors import FeedError, SourceError
 from listen.models import Page
-from listen.pipeline import episode_id_for
 from listen.publish.catalog import CATALOG_NAME, Catalog
 from listen.publish.player import (
     PlayerData,

@@ -16,51 +16,53 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from listen import __version__
 from listen.config import Settings, channel_for, show_title, voice_warning
+from listen.episode import (
+    episode_cover,
+    episode_id_for,
+    episode_tags,
+    new_episode,
+    previous_episode,
+    slugify,
+    source_url,
+    unique_slug,
+    write_page,
+    write_sidecars,
+)
 from listen.errors import (
     AudioError,
     ConfigError,
     FeedError,
-    ListenError,
     OutputError,
     SourceError,
 )
-from listen.fsutil import atomic_writer, describe_os_error, write_atomic
+from listen.fsutil import atomic_writer, describe_os_error
 from listen.models import (
-    Article,
     Channel,
     EncodedTake,
     Episode,
-    EpisodeTags,
     Page,
-    Program,
     RenderHooks,
     Script,
     TakeRef,
     VoiceProfile,
 )
-from listen.publish.catalog import CATALOG_NAME, Catalog, guid_for
-from listen.publish.cover import make_cover, square_cover
+from listen.publish.catalog import Catalog
 from listen.publish.feed import check_category
-from listen.publish.folder import folder_lock, list_episodes, publish, rebuild
-from listen.publish.page import PageInfo, render_page
-from listen.publish.player import PlayerFiles, player_data, write_assets
+from listen.publish.folder import folder_lock, publish, rebuild
+from listen.publish.player import write_assets
 from listen.publish.recover import episode_record
 from listen.publish.showcover import LocalImage, is_local, read_local_image, show_cover_url
-from listen.publish.sidecars import render_chapters_json, render_srt, render_vtt
 from listen.publish.tags import render_id3
 from listen.read.extract import extract_article
-from listen.read.load import fetch_bytes, load_page
+from listen.read.load import load_page
 from listen.sound.cache import TakeCache, default_cache_dir
 from listen.sound.encode import write_mp3
 from listen.sound.engines import get_engine
@@ -71,7 +73,7 @@ from listen.sound.pool import LocalPool
 from listen.sound.synth import synthesize
 from listen.sound.voices import load_profile
 from listen.speech.lexicon import load_lexicon
-from listen.speech.script import ScriptOptions, build_script, spoken_date
+from listen.speech.script import ScriptOptions, build_script
 from listen.verify import (
     Check,
     fail_if_misheard,
@@ -80,8 +82,6 @@ from listen.verify import (
     render_hearing,
     warnings_for,
 )
-
-PAGE_COVER_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def prepare_script(
     source: str, settings: Settings, *, stdin: BinaryIO | None = None, page: Page | None = None
 ) -> tuple[Script, VoiceProfile]:
     """Stages 1–3: what will be said, and by which voice (``page``: already loaded)."""
-    if page is None and settings.offline and _source_url(source):
+    if page is None and settings.offline and source_url(source):
         raise SourceError(f"{source} is a web address, and offline listen fetches nothing: "
                           "save the page and give its path, or leave out --offline")
     page = page or load_page(source, stdin=stdin)  # 1.
@@ -152,15 +152,15 @@ def render(
         write_assets(out)
         return RenderResult(source, "unchanged", out / previous.audio_file, previous)
     show_image = _check_before_speaking(out, settings)
-    source_url = _source_url(source)
-    show = show_title(settings, article, source_url)
+    web_address = source_url(source)
+    show = show_title(settings, article, web_address)
 
     with _take_store(settings) as store, _executor(settings, executor) as makers:
         hooks.on_stage("speaking")
         takes = synthesize(  # 4.
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
             on_progress=hooks.on_takes, executor=makers,
-            hearing=render_hearing(settings, article.language),  # --verify: heard as made
+            hearing=render_hearing(settings, script, profile),  # --verify: heard as made
         )
         check = None
         if settings.verify:  # the listening check; strict: wrong takes spoken again
@@ -174,26 +174,26 @@ def render(
             check = check.timed(program)
             if settings.verify == "strict":
                 fail_if_misheard(check)
-        cover, cover_warning = _episode_cover(article, _fetch_images(source, settings))
+        cover, cover_warning = episode_cover(article, _fetch_images(source, settings))
         hooks.on_stage("publishing")
         # Under the folder lock from naming the files to publishing them, so two
         # renders of articles with the same title cannot pick the same file name.
         with folder_lock(out):
-            slug = _unique_slug(out, slugify(article.title), episode_id)
+            slug = unique_slug(out, slugify(article.title), episode_id)
             mp3_path = out / f"{slug}.mp3"
-            episode = _episode(article, episode_id, slug, program, fingerprint, previous)
+            episode = new_episode(article, episode_id, slug, program, fingerprint, previous)
             dated = article.date is not None
             # The MP3 carries its own catalog row, so `listen feed recover` can rebuild it.
             record = episode_record(episode, dated=dated)
-            tag = render_id3(_episode_tags(script, profile, cover, show, record), program)  # 6.
+            tag = render_id3(episode_tags(script, profile, cover, show, record), program)  # 6.
             with atomic_writer(mp3_path) as handle:  # 7.
                 handle.write(tag)
                 write_mp3(handle, _frames(store, takes, intro, outro), program)
-            sidecars = _write_sidecars(out, slug, program, settings.srt)  # 8.
-            sidecars |= _write_page(out, slug, script, program, cover, episode_id)
+            sidecars = write_sidecars(out, slug, program, settings.srt)  # 8.
+            sidecars |= write_page(out, slug, script, program, cover, episode_id)
             cover_url, image_warnings = show_cover_url(
                 out, settings.show.image, settings.show.base_url, show, show_image)
-            channel, show_warnings = channel_for(settings, article, cover_url, source_url)
+            channel, show_warnings = channel_for(settings, article, cover_url, web_address)
             episode = publish(out, channel, episode, dated=dated)  # 9.
             if check is not None:
                 record_check(out, episode.id, check)
@@ -223,7 +223,7 @@ def _plan(source: str, settings: Settings, stdin: BinaryIO | None, page: Page | 
     episode_id = episode_id_for(source, script.article)
     finisher = TakeFinisher(profile.loudness, profile.true_peak, settings.bitrate)
     fingerprint = _fingerprint(script, profile, finisher, settings)
-    previous = _previous(settings.out_dir, episode_id)
+    previous = previous_episode(settings.out_dir, episode_id)
     mp3 = settings.out_dir / previous.audio_file if previous else None
     if previous is None or mp3 is None:
         status = "new"
@@ -247,11 +247,6 @@ def render_status(source: str, settings: Settings, *, page: Page | None = None
     return planned.status, planned.previous
 
 
-def _source_url(source: str) -> str | None:
-    """The source when it is a web address, else None."""
-    return source if source.startswith(("http://", "https://")) else None
-
-
 def _fetch_images(source: str, settings: Settings) -> bool:
     """Whether to download the lead image: never offline; by default only for a page
     that was itself fetched, so a local file's render makes no network request."""
@@ -259,7 +254,7 @@ def _fetch_images(source: str, settings: Settings) -> bool:
         return False
     if settings.fetch_images is not None:
         return settings.fetch_images
-    return _source_url(source) is not None
+    return source_url(source) is not None
 
 
 def _file_stamp(path: Path | None) -> str:
@@ -290,46 +285,6 @@ def _check_before_speaking(out: Path, settings: Settings) -> LocalImage | None:
     except OSError as exc:
         raise OutputError(describe_os_error(exc, out)) from exc
     return show_image
-
-
-def slugify(title: str, max_length: int = 80) -> str:
-    """ASCII, lower-case, hyphenated; the same title always gives the same slug."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    slug = slug[:max_length].rstrip("-")
-    return slug or "article-" + hashlib.sha1(title.encode()).hexdigest()[:8]
-
-
-def episode_id_for(source: str, article: Article) -> str:
-    """The catalog key of the article read from ``source``."""
-    return article.url or _source_id(source, article)
-
-
-def _source_id(source: str, article: Article) -> str:
-    """The catalog key of an article without a canonical URL: its URL or file, and
-    for standard input its title, so two piped articles do not replace each other."""
-    if source == "-":
-        return "stdin:" + hashlib.sha1(article.title.encode()).hexdigest()[:16]
-    return _source_url(source) or Path(source).resolve().as_uri()
-
-
-def _unique_slug(out: Path, slug: str, episode_id: str) -> str:
-    """Keep the title's slug unless another article already owns that file name."""
-    for episode in _safe_list(out):
-        if episode.audio_file == f"{slug}.mp3" and episode.id != episode_id:
-            return f"{slug}-{hashlib.sha1(episode_id.encode()).hexdigest()[:6]}"
-    return slug
-
-
-def _previous(out: Path, episode_id: str) -> Episode | None:
-    if not (out / CATALOG_NAME).exists():
-        return None
-    with Catalog.in_folder(out) as catalog:
-        return catalog.get(episode_id)
-
-
-def _safe_list(out: Path) -> list[Episode]:
-    return list_episodes(out) if (out / CATALOG_NAME).exists() else []
 
 
 def _fingerprint(
@@ -409,108 +364,6 @@ def _bumpers(
     intro, outro = settings.intro_audio, settings.outro_audio
     return (finisher.bumper(intro, 500) if intro else None,
             finisher.bumper(outro, 0) if outro else None)
-
-
-def _episode_cover(article: Article, fetch: bool) -> tuple[bytes, str]:
-    """The article's lead image made square (when ``fetch`` allows downloading it),
-    else a generated title card."""
-    if article.image and fetch:
-        try:
-            data, _type = fetch_bytes(article.image)
-            return square_cover(data), ""
-        except ListenError as exc:
-            note = f"lead image not used ({exc}); a generated cover was embedded instead"
-            return make_cover(article.title, article.site or ""), note
-    return make_cover(article.title, article.site or ""), ""
-
-
-def _episode_tags(
-    script: Script, profile: VoiceProfile, cover: bytes, show: str, record: str
-) -> EpisodeTags:
-    article = script.article
-    transcript = "\n\n".join(seg.text for seg in script.segments)
-    return EpisodeTags(
-        title=article.title,
-        authors=article.authors,
-        album=show,
-        date=article.date,
-        language=article.language,
-        description=article.description or _first_paragraph(script),
-        url=article.url,
-        transcript=transcript,
-        voice=profile.name,
-        cover=cover,
-        generator=f"listen {__version__}",
-        catalog=record,
-    )
-
-
-def _first_paragraph(script: Script) -> str:
-    for seg in script.segments:
-        if seg.kind.value == "paragraph":
-            return seg.text
-    return script.article.title
-
-
-def _write_sidecars(out: Path, slug: str, program: Program, srt: bool) -> dict[str, Path]:
-    files = {
-        "vtt": (out / f"{slug}.vtt", render_vtt(program)),
-        "chapters": (out / f"{slug}.chapters.json", render_chapters_json(program)),
-    }
-    if srt:
-        files["srt"] = (out / f"{slug}.srt", render_srt(program))
-    for path, text in files.values():
-        write_atomic(path, text.encode("utf-8"))
-    return {name: path for name, (path, _text) in files.items()}
-
-
-def _write_page(
-    out: Path, slug: str, script: Script, program: Program, cover: bytes, episode_id: str
-) -> dict[str, Path]:
-    """The episode page, its cover (small: it is shown at 144 px and on lock screens),
-    and the player's shared script and stylesheet."""
-    script_name, style_name = write_assets(out)
-    files = PlayerFiles(f"{slug}.mp3", f"{slug}.jpg", script_name, style_name)
-    data = player_data(script, program, episode_id=episode_id, audio=files.audio,
-                       cover=files.cover)
-    article = script.article
-    date_text = spoken_date(article.date, article.language) if article.date else ""
-    page = render_page(script, program, data, PageInfo(date_text, files))
-    paths = {"page": out / f"{slug}.html", "cover": out / files.cover}
-    write_atomic(paths["cover"], square_cover(cover, PAGE_COVER_SIZE))
-    write_atomic(paths["page"], page.encode("utf-8"))
-    return paths
-
-
-def _episode(
-    article: Article,
-    episode_id: str,
-    slug: str,
-    program: Program,
-    fingerprint: str,
-    previous: Episode | None,
-) -> Episode:
-    """The catalog row this render will publish (its length is read from disk then).
-
-    Its date is the article's own, else the first render's, as the catalog keeps it."""
-    first_render = previous.pub_date if previous else None
-    return Episode(
-        id=episode_id,
-        guid=previous.guid if previous else guid_for(episode_id),
-        title=article.title,
-        link=article.url or "",
-        description=article.description or "",
-        pub_date=article.date or first_render or datetime.now(timezone.utc).replace(microsecond=0),
-        audio_file=f"{slug}.mp3",
-        length=0,
-        duration=program.duration,
-        author=article.byline,
-        image=article.image or "",
-        transcript_file=f"{slug}.vtt",
-        chapters_file=f"{slug}.chapters.json",
-        language=article.language,
-        fingerprint=fingerprint,
-    )
 
 
 def rebuild_feed(settings: Settings) -> Path:

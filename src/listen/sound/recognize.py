@@ -4,7 +4,9 @@ A recogniser turns 16 kHz mono speech into words. Two sit behind one small
 interface, ``Recognizer``:
 
 * ``pocketsphinx``: CMU's recogniser; its wheel ships a US English model, so it is
-  always there for English (a test dependency, and in the ``verify`` extra);
+  always there for English (a test dependency, and in the ``verify`` extra). It
+  listens for the article's own words among English's commonest
+  (``listen.sound.expected``), not with its general model;
 * ``faster-whisper``: Whisper through CTranslate2 (the ``verify`` extra), for any
   language Whisper knows, given a model folder (``[render] whisper_model``,
   ``LISTEN_WHISPER_MODEL``); listen downloads no model.
@@ -13,17 +15,21 @@ Takes are heard where they are made, right after synthesis (``hear_take``, calle
 by ``make_take`` in a pool process or a cluster worker), and what was heard is kept
 beside the take in the cache. Takes cached without it are heard on this machine, in a
 pool of processes that read them straight from the cache (``hear_takes``). Each
-thread loads its recogniser once.
+thread loads its recogniser once per article.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
 import os
+import tempfile
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,6 +38,7 @@ from listen.errors import ConfigError, EngineUnavailable
 from listen.models import EncodedTake, Heard
 from listen.sound.audio import decode_audio, integrated_loudness
 from listen.sound.cache import TakeCache
+from listen.sound.expected import COMMON_WORDS, WordCounts, words_arpa
 
 HEARD_RATE = 16000
 """What both recognisers listen at."""
@@ -58,22 +65,29 @@ class PocketSphinx(Recognizer):
     against 2 (names in a byline, an outro: the check judges those by sound only, and
     the careful second opinion hears a suspect again) and catch 201 takes of another
     sentence against 200; 500 HMMs or one Gaussian flag 5, narrower beams hear a third
-    of the words."""
+    of the words. (Measured with pocketsphinx's English model, before the check listened
+    for the article's own words: ``listen.sound.expected``.)"""
     MARGIN = 0.25
     """Seconds of silence put around the speech: without them the search trips on
     the first and last words ("Most entries are shorter" heard as "most entry search")."""
 
-    def __init__(self, careful: bool = False) -> None:
+    def __init__(self, careful: bool = False, model: str = "") -> None:
         """``careful``: pocketsphinx's own settings (every frame, both search passes),
-        about 3x slower: the second opinion on a take the fast settings misheard."""
+        about 3x slower: the second opinion on a take the fast settings misheard.
+        ``model``: the language model to listen with, as ARPA text (``words_arpa``:
+        the article's words); "" for pocketsphinx's English."""
         try:
             from pocketsphinx import Decoder
         except ImportError as exc:
             raise EngineUnavailable(
                 "the listening check needs pocketsphinx: pip install 'listen[verify]'"
             ) from exc
-        settings = {} if careful else self.FAST
-        self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **settings)
+        settings: dict[str, Any] = {} if careful else dict(self.FAST)
+        with tempfile.TemporaryDirectory(prefix="listen-lm-") as folder:
+            if model:  # read whole when the decoder is made: the file can go then
+                settings["lm"] = str(Path(folder) / "model.arpa")
+                Path(settings["lm"]).write_text(model, encoding="utf-8")
+            self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **settings)
 
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
         silence = np.zeros(int(self.MARGIN * HEARD_RATE))
@@ -131,11 +145,38 @@ def second_opinion(choice: str) -> str | None:
     return CAREFUL_POCKETSPHINX if choice == "pocketsphinx" else None
 
 
-def make_recognizer(choice: str, language: str) -> Recognizer:
-    """The recogniser ``recognizer_choice`` (or ``second_opinion``) named."""
+def make_recognizer(choice: str, language: str, words: WordCounts = ()) -> Recognizer:
+    """The recogniser ``recognizer_choice`` (or ``second_opinion``) named, listening
+    for the article's ``words`` (``word_counts``) where it can (pocketsphinx)."""
     if choice.startswith("faster-whisper:"):
         return FasterWhisper(Path(choice.split(":", 1)[1]), language)
-    return PocketSphinx(careful=choice == CAREFUL_POCKETSPHINX)
+    model = words_arpa(words, commonest_english()) if words else ""
+    return PocketSphinx(careful=choice == CAREFUL_POCKETSPHINX, model=model)
+
+LOG_BASE = 1.0001
+"""pocketsphinx's log base: ``NGramModel.prob`` gives log probabilities in it."""
+
+
+@functools.cache
+def commonest_english(count: int = COMMON_WORDS) -> Mapping[str, float]:
+    """The ``count`` likeliest words of the English model pocketsphinx ships, each with
+    its chance among them (they add up to 1). Read once per process, in 0.2 s."""
+    try:
+        from pocketsphinx import NGramModel, get_model_path
+    except ImportError as exc:
+        raise EngineUnavailable(
+            "the listening check needs pocketsphinx: pip install 'listen[verify]'"
+        ) from exc
+    folder = Path(get_model_path()) / "en-us"
+    model = NGramModel.readfile(str(folder / "en-us.lm.bin"))
+    with open(folder / "cmudict-en-us.dict", encoding="utf-8") as dictionary:
+        words = {line.split(None, 1)[0] for line in dictionary if line.strip()}
+    ranked = heapq.nlargest(count, ((model.prob([word]), word) for word in words
+                                    if "(" not in word))  # "(2)": another pronunciation
+    chances = {word: LOG_BASE ** log for log, word in ranked}
+    total = sum(chances.values())
+    return MappingProxyType({word: chance / total for word, chance in chances.items()})
+
 
 @dataclass(frozen=True)
 class Hearing:
@@ -144,6 +185,14 @@ class Hearing:
     recognizer: str
     """A ``recognizer_choice`` (or ``second_opinion``) name."""
     language: str
+    words: WordCounts = ()
+    """The words the article's takes should say (``word_counts`` of their spoken
+    text): pocketsphinx listens for them."""
+
+    def model(self) -> Hearing:
+        """What the recogniser is loaded for: Whisper's model serves every article."""
+        listens_for_words = not self.recognizer.startswith("faster-whisper:")
+        return self if listens_for_words else replace(self, words=())
 
 
 def speech_of(take: EncodedTake) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -164,11 +213,16 @@ _here = threading.local()
 
 
 def recognizer_here(hearing: Hearing) -> Recognizer:
-    """This thread's recogniser for ``hearing``, loaded once and kept."""
+    """This thread's recogniser for ``hearing``, loaded once and kept while the
+    article is the same: another article's replaces it (a decoder holds about 45 MB)."""
     loaded: dict[Hearing, Recognizer] = _here.__dict__.setdefault("loaded", {})
-    if hearing not in loaded:
-        loaded[hearing] = make_recognizer(hearing.recognizer, hearing.language)
-    return loaded[hearing]
+    wanted = hearing.model()
+    if wanted not in loaded:
+        for other in [h for h in loaded if (h.recognizer, h.language) == (
+                wanted.recognizer, wanted.language)]:
+            del loaded[other]
+        loaded[wanted] = make_recognizer(wanted.recognizer, wanted.language, wanted.words)
+    return loaded[wanted]
 
 
 def hear_speech(speech: np.ndarray[Any, np.dtype[np.float64]], hearing: Hearing) -> Heard:
