@@ -153,6 +153,7 @@ def make_recognizer(choice: str, language: str, words: WordCounts = ()) -> Recog
     model = words_arpa(words, commonest_english()) if words else ""
     return PocketSphinx(careful=choice == CAREFUL_POCKETSPHINX, model=model)
 
+
 LOG_BASE = 1.0001
 """pocketsphinx's log base: ``NGramModel.prob`` gives log probabilities in it."""
 
