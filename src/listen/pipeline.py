@@ -157,16 +157,16 @@ def render(
 
     with _take_store(settings) as store, _executor(settings, executor) as makers:
         hooks.on_stage("speaking")
+        hearing = render_hearing(settings, script, profile)  # --verify: heard as made
         takes = synthesize(  # 4.
             script, profile, finish=finisher, cache=store, jobs=settings.jobs,
-            on_progress=hooks.on_takes, executor=makers,
-            hearing=render_hearing(settings, script, profile),  # --verify: heard as made
+            on_progress=hooks.on_takes, executor=makers, hearing=hearing,
         )
         check = None
         if settings.verify:  # the listening check; strict: wrong takes spoken again
             hooks.on_stage("listening")
             check, takes = listen_check(settings, script, profile, takes, store,
-                                        finish=finisher, executor=makers)
+                                        hearing=hearing, finish=finisher, executor=makers)
         hooks.on_stage("mastering")
         intro, outro = _bumpers(settings, finisher)
         program = assemble(script, takes, intro=intro, outro=outro)  # 5.

@@ -235,16 +235,15 @@ def _paces(lines: Sequence[Line], takes: Sequence[TakeRef]) -> dict[str, float]:
 
 
 def check_takes(
-    script: Script, profile: VoiceProfile, takes: list[list[TakeRef]], cache: TakeCache, *,
-    recognizer: str, language: str, respeak: Respeak | None = None,
+    script: Script, profile: VoiceProfile, takes: list[list[TakeRef]], cache: TakeCache,
+    hearing: Hearing, *, respeak: Respeak | None = None,
 ) -> tuple[Check, list[list[TakeRef]]]:
     """The listening check of a render's takes; with ``respeak`` (``--verify=strict``),
     the takes found wrong are spoken once more, fresh, and heard again. Returns the
     check and the takes (the re-spoken ones replaced)."""
     lines = plan(script, profile)
     flat = [take for segment in takes for take in segment]
-
-    hearing = Hearing(recognizer, language, word_counts(line.text for line in lines))
+    recognizer = hearing.recognizer
 
     def hear_again(indices: list[int], careful: str) -> list[Heard]:
         return hear(cache, [flat[index].key for index in indices],
@@ -317,19 +316,17 @@ def warnings_for(check: Check) -> list[str]:
 
 def listen_check(
     settings: Settings, script: Script, profile: VoiceProfile, takes: list[list[TakeRef]],
-    cache: TakeCache, *, finish: Finisher, executor: Executor,
+    cache: TakeCache, *, hearing: Hearing | None, finish: Finisher, executor: Executor,
 ) -> tuple[Check, list[list[TakeRef]]]:
-    """``render --verify``: the check of a render's takes, with the recogniser for the
-    article's language (or none, said in ``skipped``)."""
-    language = script.article.language
-    recognizer, why = recognizer_choice(language, settings.whisper_model)
-    if not recognizer:
+    """``render --verify``: the check of a render's takes, heard as ``hearing`` (the
+    render's ``render_hearing``; None: no recogniser knows the language, said in
+    ``skipped``)."""
+    if hearing is None:
+        _none, why = recognizer_choice(script.article.language, settings.whisper_model)
         return Check("", None, sum(map(len, takes)), skipped=why), takes
-    hearing = render_hearing(settings, script, profile)
-    respeak = (respeaker(cache, finish, executor, hearing)
-               if hearing is not None and settings.verify == "strict" else None)
-    return check_takes(script, profile, takes, cache, recognizer=recognizer,
-                       language=language, respeak=respeak)
+    respeak = (respeaker(cache, finish, executor, hearing) if settings.verify == "strict"
+               else None)
+    return check_takes(script, profile, takes, cache, hearing, respeak=respeak)
 
 
 def render_hearing(settings: Settings, script: Script, profile: VoiceProfile
