@@ -52,6 +52,17 @@ class Recognizer(ABC):
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
         """The words heard in ``speech`` (mono, ``HEARD_RATE``, -1 to 1), lower case."""
 
+def _pocketsphinx() -> Any:
+    """The pocketsphinx module, or a clear error when it is not installed."""
+    try:
+        import pocketsphinx
+    except ImportError as exc:
+        raise EngineUnavailable(
+            "the listening check needs pocketsphinx: pip install 'listen[verify]'"
+        ) from exc
+    return pocketsphinx
+
+
 class PocketSphinx(Recognizer):
     """pocketsphinx with its bundled US English model, set for speed."""
 
@@ -76,18 +87,13 @@ class PocketSphinx(Recognizer):
         about 3x slower: the second opinion on a take the fast settings misheard.
         ``model``: the language model to listen with, as ARPA text (``words_arpa``:
         the article's words); "" for pocketsphinx's English."""
-        try:
-            from pocketsphinx import Decoder
-        except ImportError as exc:
-            raise EngineUnavailable(
-                "the listening check needs pocketsphinx: pip install 'listen[verify]'"
-            ) from exc
+        decoder = _pocketsphinx().Decoder
         settings: dict[str, Any] = {} if careful else dict(self.FAST)
         with tempfile.TemporaryDirectory(prefix="listen-lm-") as folder:
             if model:  # read whole when the decoder is made: the file can go then
                 settings["lm"] = str(Path(folder) / "model.arpa")
                 Path(settings["lm"]).write_text(model, encoding="utf-8")
-            self._decoder = Decoder(samprate=HEARD_RATE, loglevel="FATAL", **settings)
+            self._decoder = decoder(samprate=HEARD_RATE, loglevel="FATAL", **settings)
 
     def transcribe(self, speech: np.ndarray[Any, np.dtype[np.float64]]) -> str:
         silence = np.zeros(int(self.MARGIN * HEARD_RATE))
@@ -162,14 +168,9 @@ LOG_BASE = 1.0001
 def commonest_english(count: int = COMMON_WORDS) -> Mapping[str, float]:
     """The ``count`` likeliest words of the English model pocketsphinx ships, each with
     its chance among them (they add up to 1). Read once per process, in 0.2 s."""
-    try:
-        from pocketsphinx import NGramModel, get_model_path
-    except ImportError as exc:
-        raise EngineUnavailable(
-            "the listening check needs pocketsphinx: pip install 'listen[verify]'"
-        ) from exc
-    folder = Path(get_model_path()) / "en-us"
-    model = NGramModel.readfile(str(folder / "en-us.lm.bin"))
+    pocketsphinx = _pocketsphinx()
+    folder = Path(pocketsphinx.get_model_path()) / "en-us"
+    model = pocketsphinx.NGramModel.readfile(str(folder / "en-us.lm.bin"))
     with open(folder / "cmudict-en-us.dict", encoding="utf-8") as dictionary:
         words = {line.split(None, 1)[0] for line in dictionary if line.strip()}
     ranked = heapq.nlargest(count, ((model.prob([word]), word) for word in words
